@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { AppConfig } from '#config';
+import { PrismaClient } from './generated/prisma/client.js';
+import { migrateEmbedded } from './migrator.js';
+import { pgConfigFromUrl } from './pg-config.js';
+
+/** What repositories use: the base client or the transaction in progress. */
+export type Db = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+/**
+ * PrismaClient as a Nest provider. The driver adapter is chosen from config: PostgreSQL through adapter-pg when
+ * DATABASE_URL is set, otherwise PGlite under DATA_DIR (migrated in-process at boot; one process per data dir).
+ *
+ * Transactions are ambient: `prisma.transaction(fn)` stores the transaction client in AsyncLocalStorage and
+ * `prisma.db` returns it, so repositories join a service's transaction without threading a parameter through.
+ */
+@Injectable()
+export class PrismaService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Database');
+  private readonly als = new AsyncLocalStorage<Db>();
+  readonly client: PrismaClient;
+  readonly kind: 'postgres' | 'pglite';
+  private readonly pglite?: PGlite;
+
+  constructor(private readonly config: AppConfig) {
+    if (config.databaseUrl) {
+      this.kind = 'postgres';
+      this.client = new PrismaClient({ adapter: new PrismaPg({ ...pgConfigFromUrl(config.databaseUrl), max: 10 }) });
+    } else {
+      this.kind = 'pglite';
+      const dir = path.join(config.dataDir, 'pglite');
+      fs.mkdirSync(dir, { recursive: true }); // PGlite creates only the last path segment
+      this.pglite = new PGlite(dir);
+      this.client = new PrismaClient({ adapter: new PrismaPGlite(this.pglite) });
+    }
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.pglite) {
+      const applied = await migrateEmbedded(new PrismaPGlite(this.pglite));
+      if (applied.length) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+    }
+    await this.client.$connect();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client.$disconnect();
+    await this.pglite?.close(); // $disconnect() leaves PGlite's timers and lock file behind
+  }
+
+  /** The current transaction when inside `transaction()`, else the base client. */
+  get db(): Db {
+    return this.als.getStore() ?? this.client;
+  }
+
+  /** Runs fn in one transaction; nested calls join the outer one. */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.als.getStore()) return fn();
+    return this.client.$transaction((tx) => this.als.run(tx as Db, fn), { timeout: 15_000, maxWait: 10_000 });
+  }
+
+  async ping(): Promise<void> {
+    await this.client.$queryRaw`SELECT 1`;
+  }
+}

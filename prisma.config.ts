@@ -1,0 +1,9 @@
+// Read by the stock prisma CLI only (generate, and migrate when the schema-engine shim is used).
+// The application never reads this file: its configuration lives in libs/config.
+import { defineConfig } from 'prisma/config';
+
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+});
