@@ -27,6 +27,7 @@ export class PrismaService implements OnModuleInit, OnModuleDestroy {
   readonly client: PrismaClient;
   readonly kind: 'postgres' | 'pglite';
   private readonly pglite?: PGlite;
+  private readonly lockFile?: string;
 
   constructor(private readonly config: AppConfig) {
     if (config.databaseUrl) {
@@ -36,6 +37,7 @@ export class PrismaService implements OnModuleInit, OnModuleDestroy {
       this.kind = 'pglite';
       const dir = path.join(config.dataDir, 'pglite');
       fs.mkdirSync(dir, { recursive: true }); // PGlite creates only the last path segment
+      this.lockFile = claimDataDir(config.dataDir);
       this.pglite = new PGlite(dir);
       this.client = new PrismaClient({ adapter: new PrismaPGlite(this.pglite) });
     }
@@ -52,6 +54,7 @@ export class PrismaService implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.client.$disconnect();
     await this.pglite?.close(); // $disconnect() leaves PGlite's timers and lock file behind
+    if (this.lockFile) fs.rmSync(this.lockFile, { force: true });
   }
 
   /** The current transaction when inside `transaction()`, else the base client. */
@@ -67,5 +70,31 @@ export class PrismaService implements OnModuleInit, OnModuleDestroy {
 
   async ping(): Promise<void> {
     await this.client.$queryRaw`SELECT 1`;
+  }
+}
+
+/**
+ * PGlite does not lock its directory and two writers corrupt it: refuse to open a data dir another live process
+ * holds (e.g. the CLI while `npm start` runs).
+ */
+function claimDataDir(dataDir: string): string {
+  const file = path.join(dataDir, 'pglite.pid');
+  const holder = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : NaN;
+  if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+    throw new Error(
+      `The embedded database in ${dataDir} is in use by process ${holder}. Stop it first, or point DATA_DIR elsewhere, ` +
+        'or use PostgreSQL (DATABASE_URL).',
+    );
+  }
+  fs.writeFileSync(file, String(process.pid));
+  return file;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,0 +1,13 @@
+import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import { validateDto } from '#domain';
+
+/** Validates @Body()/@Query() against the operation's DTO class through the shared path MCP also uses. */
+@Injectable()
+export class DtoValidationPipe implements PipeTransform {
+  async transform(value: unknown, meta: ArgumentMetadata): Promise<unknown> {
+    const cls = meta.metatype;
+    if ((meta.type !== 'body' && meta.type !== 'query') || !cls || [Object, String, Number, Boolean, Array].includes(cls as never))
+      return value;
+    return validateDto(cls as new () => object, value);
+  }
+}

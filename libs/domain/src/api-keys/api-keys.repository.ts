@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type ApiKey, type Organization } from '#db';
+
+export interface NewApiKey {
+  id: string;
+  name: string;
+  hash: string;
+  displayPrefix: string;
+  mode: string;
+  scope: string;
+}
+
+@Injectable()
+export class ApiKeysRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(organizationId: string, key: NewApiKey): Promise<ApiKey> {
+    return this.prisma.db.apiKey.create({ data: { ...key, organizationId } });
+  }
+
+  /** Authentication: the only lookup not scoped by organization, because the key is what names the organization. */
+  findActiveByHash(hash: string): Promise<(ApiKey & { organization: Organization }) | null> {
+    return this.prisma.db.apiKey.findFirst({ where: { hash, revokedAt: null }, include: { organization: true } });
+  }
+
+  list(organizationId: string): Promise<ApiKey[]> {
+    return this.prisma.db.apiKey.findMany({ where: { organizationId }, orderBy: { id: 'asc' } });
+  }
+
+  findById(organizationId: string, id: string): Promise<ApiKey | null> {
+    return this.prisma.db.apiKey.findFirst({ where: { organizationId, id } });
+  }
+
+  async revoke(organizationId: string, id: string, at: Date): Promise<boolean> {
+    const r = await this.prisma.db.apiKey.updateMany({ where: { organizationId, id, revokedAt: null }, data: { revokedAt: at } });
+    return r.count === 1;
+  }
+
+  async touch(organizationId: string, id: string, at: Date): Promise<void> {
+    await this.prisma.db.apiKey.updateMany({ where: { organizationId, id }, data: { lastUsedAt: at } });
+  }
+}
