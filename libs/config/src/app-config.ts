@@ -39,6 +39,12 @@ export class AppConfig {
   readonly selfUrl: string;
   /** Standalone sandbox only: where it posts Meta-style webhooks. */
   readonly sandboxWebhookUrl: string | undefined;
+  /** Standalone sandbox only: its HTTP port. */
+  readonly sandboxPort: number;
+  /** Where the sandbox keeps its numbers, templates and media metadata; default `${dataDir}/sandbox-state.json` when embedded. */
+  readonly sandboxStateFile: string | undefined;
+  /** True when META_APP_SECRET came from the environment (not generated for the embedded default). */
+  readonly metaAppSecretFromEnv: boolean;
   readonly mcpAllowedOrigins: string[];
   readonly webhooksAllowPrivateTargets: boolean;
   readonly bodyLimit: string;
@@ -71,6 +77,9 @@ export class AppConfig {
     if (!/^v\d+\.\d+$/.test(this.metaGraphVersion)) throw new ConfigError('META_GRAPH_VERSION', 'must look like v24.0');
     this.sandboxUrl = url(read('SANDBOX_URL'), 'SANDBOX_URL', ['http:', 'https:'])?.replace(/\/+$/, '');
     this.sandboxWebhookUrl = url(read('SANDBOX_WEBHOOK_URL'), 'SANDBOX_WEBHOOK_URL', ['http:', 'https:']);
+    this.sandboxPort = int(read('SANDBOX_PORT'), 'SANDBOX_PORT', 4010, 0, 65535);
+    const stateFile = read('SANDBOX_STATE_FILE');
+    this.sandboxStateFile = stateFile === undefined ? undefined : path.resolve(stateFile);
     this.selfUrl = (read('SELF_URL') ?? `http://127.0.0.1:${this.port}`).replace(/\/+$/, '');
     this.mcpAllowedOrigins = (read('MCP_ALLOWED_ORIGINS') ?? '')
       .split(',')
@@ -85,6 +94,7 @@ export class AppConfig {
 
     // Secrets: explicit values win; the embedded default generates them once and keeps them in the data dir.
     const secrets = this.embedded ? loadOrCreateSecrets(this.dataDir) : undefined;
+    this.metaAppSecretFromEnv = read('META_APP_SECRET') !== undefined;
     this.metaAppSecret = read('META_APP_SECRET') ?? secrets?.metaAppSecret ?? required('META_APP_SECRET');
     this.metaVerifyToken = read('META_VERIFY_TOKEN') ?? secrets?.metaVerifyToken ?? required('META_VERIFY_TOKEN');
     const key = read('ENCRYPTION_KEY') ?? secrets?.encryptionKey ?? required('ENCRYPTION_KEY');

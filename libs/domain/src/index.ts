@@ -19,3 +19,4 @@ export * from './observability/metrics.js';
 export * from './organizations/organization.presenter.js';
 export * from './api-keys/api-key.presenter.js';
 export * from './events/domain-events.js';
+export * from './api-keys/dto/create-api-key.dto.js';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HttpModule } from '../http/http.module.js';
+import { ApiKeysController } from './api-keys.controller.js';
 import { MeController } from './me.controller.js';
 
 /**
@@ -8,6 +9,6 @@ import { MeController } from './me.controller.js';
  */
 @Module({
   imports: [HttpModule],
-  controllers: [MeController],
+  controllers: [MeController, ApiKeysController],
 })
 export class V1Module {}
