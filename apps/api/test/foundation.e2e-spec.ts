@@ -69,7 +69,7 @@ describe('platform foundation (e2e)', () => {
       expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: 'ok' } });
       const metrics = await (await fetch(`${api.url}/metrics`)).text();
       expect(metrics).toContain('kdv_http_requests_total');
-      const openapi = await (await fetch(`${api.url}/v1/openapi.json`)).json();
+      const openapi = (await (await fetch(`${api.url}/v1/openapi.json`)).json()) as { openapi: string; paths: object };
       expect(openapi.openapi).toMatch(/^3\./);
       expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/me', '/v1/api_keys']));
     });

@@ -59,6 +59,9 @@ export const ERROR_CATALOGUE = {
   not_a_sandbox_number: { status: 422, type: 'unprocessable_error', message: 'This operation is only available for sandbox numbers.' },
   invalid_state: { status: 422, type: 'unprocessable_error', message: 'The resource is not in a state that allows this operation.' },
   meta_verification_failed: { status: 422, type: 'unprocessable_error', message: 'Meta rejected the phone number credentials.' },
+  meta_request_failed: { status: 422, type: 'unprocessable_error', message: 'Meta rejected the request.', hint: 'Read the Graph API error in details, fix the request and retry.' },
+  phone_number_limit_reached: { status: 422, type: 'unprocessable_error', message: 'The organization has connected as many phone numbers as its plan allows.', hint: 'Disconnect a number or upgrade the plan.' },
+  media_not_ready: { status: 422, type: 'unprocessable_error', message: 'The media has not been downloaded yet, or its download failed.', hint: 'Retry in a few seconds; a failed download is not retried.' },
   // 429
   rate_limited: { status: 429, type: 'rate_limit_error', message: 'Too many requests.', hint: 'Wait for the number of seconds in Retry-After, then retry.' },
   // 5xx

@@ -27,7 +27,7 @@ export type IdKind = keyof typeof ID_PREFIX;
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 let lastTime = 0;
-let lastRandom = new Uint8Array(10);
+let lastRandom: Uint8Array = new Uint8Array(10);
 
 /** 48-bit millisecond time + 80 random bits; monotonic within one process and millisecond. */
 export function ulid(now = Date.now()): string {

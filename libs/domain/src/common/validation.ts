@@ -10,12 +10,12 @@ export const VALIDATION_OPTIONS = {
   validationError: { target: false, value: false },
 } as const;
 
-type Ctor<T> = new (...args: never[]) => T;
+type Ctor<T> = new (...args: any[]) => T; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export async function validateDto<T extends object>(cls: Ctor<T>, plain: unknown): Promise<T> {
   if (plain === null || plain === undefined) plain = {};
   if (typeof plain !== 'object' || Array.isArray(plain)) throw AppError.validation('body', 'The body must be a JSON object.');
-  const instance = plainToInstance(cls, plain, { enableImplicitConversion: false, exposeDefaultValues: true });
+  const instance = plainToInstance(cls, plain as object, { enableImplicitConversion: false, exposeDefaultValues: true });
   const errors = await validate(instance, VALIDATION_OPTIONS);
   if (errors.length) throw toAppError(errors);
   return instance;
