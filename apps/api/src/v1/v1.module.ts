@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { HttpModule } from '../http/http.module.js';
+import { LabelsModule } from '#domain';
 import { ApiKeysController } from './api-keys.controller.js';
+import { AuditLogsController } from './audit-logs.controller.js';
+import { LabelsController } from './labels.controller.js';
 import { MeController } from './me.controller.js';
 
 /**
@@ -8,7 +11,15 @@ import { MeController } from './me.controller.js';
  * `controllers` (one line each).
  */
 @Module({
-  imports: [HttpModule],
-  controllers: [MeController, ApiKeysController],
+  imports: [
+    HttpModule,
+    LabelsModule,
+  ],
+  controllers: [
+    MeController,
+    ApiKeysController,
+    AuditLogsController,
+    LabelsController,
+  ],
 })
 export class V1Module {}
