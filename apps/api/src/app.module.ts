@@ -4,9 +4,11 @@ import { AppConfig, ConfigModule } from '#config';
 import { DbModule } from '#db';
 import { PlatformModule, ProcessorsModule } from '#domain';
 import { QueueModule } from '#queue';
+import { RealtimeModule } from '#realtime';
 import { SandboxModule } from '#sandbox';
 import { HealthController } from './health/health.controller.js';
 import { HttpModule } from './http/http.module.js';
+import { RealtimeGatewayModule } from './realtime/realtime-gateway.module.js';
 import { V1Module } from './v1/v1.module.js';
 
 /**
@@ -21,6 +23,8 @@ export class AppModule {
       DbModule,
       QueueModule,
       PlatformModule,
+      RealtimeModule.forRoot({ role: 'api' }),
+      RealtimeGatewayModule,
       HttpModule,
       V1Module,
     ];

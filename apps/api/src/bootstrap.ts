@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '#config';
 import { Metrics, OrganizationsService, PinoLogger } from '#domain';
 import { RedisService } from '#queue';
+import { RedisIoAdapter } from '#realtime';
 import { AppModule } from './app.module.js';
 import { accessLog } from './http/access-log.middleware.js';
 import { bodyParserErrorHandler, jsonBodyParser } from './http/body-parsers.js';
@@ -36,6 +37,9 @@ export async function startApi(config: AppConfig, opts: { logger?: PinoLogger } 
 
   // Production: jobs evicted under memory pressure would be silently lost; refuse to start instead.
   await app.get(RedisService).assertNoEviction();
+
+  // Production: Socket.IO rooms span every api process through Redis (workers publish with the emitter).
+  if (config.redisUrl) app.useWebSocketAdapter(await RedisIoAdapter.connect(app, config));
 
   await app.init();
   const boot = await app.get(OrganizationsService).bootstrap(config.bootstrapApiKey);

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { IS_PUBLIC } from './public.decorator.js';
+import { IS_PUBLIC, REQUEST_CLASS } from './public.decorator.js';
 import { RequestAuthenticator, requestClassOf } from './request-authenticator.js';
 import type { AppRequest } from './request-types.js';
 
@@ -22,7 +22,8 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AppRequest>();
     const res = context.switchToHttp().getResponse<Response>();
     const { ctx, limits } = await this.authenticator.authenticate(req, 'rest');
-    await this.authenticator.admit(req, res, ctx, limits, requestClassOf(req.method));
+    const declared = this.reflector.getAllAndOverride<'read' | 'write' | undefined>(REQUEST_CLASS, [context.getHandler(), context.getClass()]);
+    await this.authenticator.admit(req, res, ctx, limits, declared ?? requestClassOf(req.method));
     return true;
   }
 }

@@ -14,6 +14,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(private readonly idempotency: IdempotencyService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle(); // global interceptors also wrap Socket.IO handlers
     const req = context.switchToHttp().getRequest<AppRequest>();
     const key = req.header('idempotency-key');
     if (req.method !== 'POST' || key === undefined || !req.tenant) return next.handle();

@@ -5,6 +5,8 @@ import { ApiKeysController } from './api-keys.controller.js';
 import { AuditLogsController } from './audit-logs.controller.js';
 import { LabelsController } from './labels.controller.js';
 import { MeController } from './me.controller.js';
+import { RealtimeAccessModule } from '#domain/realtime/realtime-access.module.js';
+import { RealtimeController } from './realtime.controller.js';
 
 /**
  * Every /v1 REST controller. Feature engineers add their domain module to `imports` and their controllers to
@@ -14,12 +16,14 @@ import { MeController } from './me.controller.js';
   imports: [
     HttpModule,
     LabelsModule,
+    RealtimeAccessModule,
   ],
   controllers: [
     MeController,
     ApiKeysController,
     AuditLogsController,
     LabelsController,
+    RealtimeController,
   ],
 })
 export class V1Module {}

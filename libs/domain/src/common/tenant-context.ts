@@ -11,7 +11,7 @@ export interface TenantContext {
   /** Test keys may only use sandbox numbers. */
   keyMode: 'live' | 'test';
   /** Which front door the call came through: guard rails differ for assistant-driven sends. */
-  via: 'rest' | 'mcp' | 'system';
+  via: 'rest' | 'mcp' | 'system' | 'realtime';
   requestId?: string;
 }
 
