@@ -63,6 +63,10 @@ describe('platform foundation (e2e)', () => {
       const write = await api.request('POST', '/v1/api_keys', { name: 'x' }, api.auth(ro.body.key));
       expect(write.status).toBe(403);
       expect(errorOf(write.body)).toMatchObject({ type: 'permission_error', code: 'insufficient_scope' });
+      // Minting a realtime token changes nothing the organization owns: a read-only dashboard key may do it.
+      const token = await api.request('POST', '/v1/realtime/tokens', {}, api.auth(ro.body.key));
+      expect(token.status).toBe(201);
+      expect(token.body.token).toMatch(/^rt_/);
     });
 
     it('leaves public routes open', async () => {
