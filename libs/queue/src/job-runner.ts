@@ -8,7 +8,11 @@ import { decideOutcome, type JobOutcome } from './retry-policy.js';
  * semantics cannot drift. `onExhausted` has already run when the outcome is `exhausted`.
  * Resolves `undefined` when the job completed.
  */
-export async function runJob(processor: RegisteredProcessor, job: JobContext<unknown>, logger: Logger): Promise<JobOutcome | undefined> {
+export async function runJob(
+  processor: RegisteredProcessor,
+  job: JobContext<unknown>,
+  logger: Logger,
+): Promise<JobOutcome | undefined> {
   try {
     await processor.handler.handle(job as never);
     return undefined;

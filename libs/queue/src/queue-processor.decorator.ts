@@ -36,9 +36,11 @@ export function QueueProcessor(queue: QueueName, opts: QueueProcessorOptions = {
     maxMs: opts.backoff?.maxMs ?? DEFAULT_RETRY_POLICY.maxMs,
   };
   // Fail at import time, next to the faulty declaration, rather than at the first retry.
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`@QueueProcessor(${queue}): concurrency must be an integer >= 1`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`@QueueProcessor(${queue}): concurrency must be an integer >= 1`);
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1 || policy.maxAttempts > MAX_ATTEMPTS_LIMIT)
     throw new Error(`@QueueProcessor(${queue}): maxAttempts must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`);
-  if (!(policy.baseMs >= 0 && policy.maxMs >= policy.baseMs)) throw new Error(`@QueueProcessor(${queue}): backoff needs 0 <= baseMs <= maxMs`);
+  if (!(policy.baseMs >= 0 && policy.maxMs >= policy.baseMs))
+    throw new Error(`@QueueProcessor(${queue}): backoff needs 0 <= baseMs <= maxMs`);
   return discoverable({ queue, concurrency, policy }) as ClassDecorator;
 }

@@ -102,7 +102,11 @@ export function describeQueueDriverScenarios(label: string, env: () => Record<st
     let producer: QueueProducer;
     let stats: QueueStats;
 
-    async function boot(processors: unknown[] = [ProbeProcessor], extraEnv: Record<string, string> = {}, queueModule: unknown = QueueModule.forRoot({ runProcessors: true })) {
+    async function boot(
+      processors: unknown[] = [ProbeProcessor],
+      extraEnv: Record<string, string> = {},
+      queueModule: unknown = QueueModule.forRoot({ runProcessors: true }),
+    ) {
       const moduleRef = await Test.createTestingModule({
         imports: [ConfigModule.forRoot(queueTestConfig({ ...env(), ...extraEnv })), queueModule as never],
         providers: processors as never[],
@@ -133,7 +137,9 @@ export function describeQueueDriverScenarios(label: string, env: () => Record<st
       await producer.enqueue(QUEUES.maintenance, { task: 'a' }, { jobId: 'task-a' });
       await until('task-a started', () => probe.calls.length === 1);
       await producer.enqueue(QUEUES.maintenance, { task: 'a' }, { jobId: 'task-a' }); // active
-      await producer.enqueueBulk(QUEUES.maintenance, [{ data: { task: 'b' }, opts: { jobId: 'task-b', delayMs: 300 } }]);
+      await producer.enqueueBulk(QUEUES.maintenance, [
+        { data: { task: 'b' }, opts: { jobId: 'task-b', delayMs: 300 } },
+      ]);
       await producer.enqueue(QUEUES.maintenance, { task: 'b' }, { jobId: 'task-b' }); // delayed
       expect((await stats.getCounts()).maintenance).toMatchObject({ active: 1, delayed: 1 });
       release.open();
@@ -221,7 +227,9 @@ export function describeQueueDriverScenarios(label: string, env: () => Record<st
 
     it('lists what it runs, and runs nothing when this process does not run processors', async () => {
       const host = (await boot()).get(ProcessorHost);
-      expect(host.processors).toEqual([{ queue: 'maintenance', name: 'ProbeProcessor', concurrency: 3, maxAttempts: 3 }]);
+      expect(host.processors).toEqual([
+        { queue: 'maintenance', name: 'ProbeProcessor', concurrency: 3, maxAttempts: 3 },
+      ]);
       await app!.close();
 
       const idle = (await boot([ProbeProcessor], { RUN_PROCESSORS: 'false' }, QueueModule)).get(ProcessorHost);
