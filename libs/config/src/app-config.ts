@@ -47,6 +47,8 @@ export class AppConfig {
   readonly metaAppSecretFromEnv: boolean;
   readonly mcpAllowedOrigins: string[];
   readonly webhooksAllowPrivateTargets: boolean;
+  /** Delays between customer webhook attempts (WEBHOOK_RETRY_SCHEDULE_MS, comma-separated); attempts = length + 1. */
+  readonly webhookRetryScheduleMs: readonly number[];
   readonly bodyLimit: string;
   /** Run queue processors inside this process (always true for the in-process queue driver). */
   readonly runProcessors: boolean;
@@ -86,6 +88,7 @@ export class AppConfig {
       .map((s) => s.trim())
       .filter(Boolean);
     this.webhooksAllowPrivateTargets = bool(read('WEBHOOKS_ALLOW_PRIVATE_TARGETS'), 'WEBHOOKS_ALLOW_PRIVATE_TARGETS', false);
+    this.webhookRetryScheduleMs = msList(read('WEBHOOK_RETRY_SCHEDULE_MS'), 'WEBHOOK_RETRY_SCHEDULE_MS', DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS);
     this.bodyLimit = read('BODY_LIMIT') ?? '4mb';
     this.runProcessors = bool(read('RUN_PROCESSORS'), 'RUN_PROCESSORS', !this.redisUrl);
     this.sweepIntervalMs = int(read('SWEEP_INTERVAL_MS'), 'SWEEP_INTERVAL_MS', 5_000, 100, 3_600_000);
@@ -133,6 +136,20 @@ function int(v: string | undefined, key: string, dflt: number, min: number, max:
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(key, `must be an integer from ${min} to ${max}`);
   return n;
+}
+
+/** ≈ 3 days in 11 attempts: quick retries for blips, then hours apart for outages (Stripe/Svix-like). */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS: readonly number[] = [
+  5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000, 14 * 3_600_000, 20 * 3_600_000,
+];
+
+function msList(v: string | undefined, key: string, dflt: readonly number[]): readonly number[] {
+  if (v === undefined) return dflt;
+  const parts = v.split(',').map((s) => s.trim());
+  const max = 7 * 86_400_000;
+  if (parts.length > 30 || parts.some((p) => !/^\d+$/.test(p) || Number(p) > max))
+    throw new ConfigError(key, `must be 1-30 comma-separated integers from 0 to ${max}`);
+  return parts.map(Number);
 }
 
 function bool(v: string | undefined, key: string, dflt: boolean): boolean {

@@ -7,6 +7,9 @@ import { LabelsController } from './labels.controller.js';
 import { MeController } from './me.controller.js';
 import { RealtimeAccessModule } from '#domain/realtime/realtime-access.module.js';
 import { RealtimeController } from './realtime.controller.js';
+import { WebhooksModule } from '#domain/webhooks/index.js';
+import { WebhookDeliveriesController } from './webhook-deliveries.controller.js';
+import { WebhookSubscriptionsController } from './webhook-subscriptions.controller.js';
 
 /**
  * Every /v1 REST controller. Feature engineers add their domain module to `imports` and their controllers to
@@ -17,6 +20,7 @@ import { RealtimeController } from './realtime.controller.js';
     HttpModule,
     LabelsModule,
     RealtimeAccessModule,
+    WebhooksModule,
   ],
   controllers: [
     MeController,
@@ -24,6 +28,8 @@ import { RealtimeController } from './realtime.controller.js';
     AuditLogsController,
     LabelsController,
     RealtimeController,
+    WebhookSubscriptionsController,
+    WebhookDeliveriesController,
   ],
 })
 export class V1Module {}

@@ -62,6 +62,9 @@ export const ERROR_CATALOGUE = {
   meta_request_failed: { status: 422, type: 'unprocessable_error', message: 'Meta rejected the request.', hint: 'Read the Graph API error in details, fix the request and retry.' },
   phone_number_limit_reached: { status: 422, type: 'unprocessable_error', message: 'The organization has connected as many phone numbers as its plan allows.', hint: 'Disconnect a number or upgrade the plan.' },
   media_not_ready: { status: 422, type: 'unprocessable_error', message: 'The media has not been downloaded yet, or its download failed.', hint: 'Retry in a few seconds; a failed download is not retried.' },
+  webhook_url_not_allowed: { status: 422, type: 'unprocessable_error', message: 'The webhook URL is not allowed.', hint: 'Use a public https URL; private, loopback, link-local and metadata addresses are refused.' },
+  webhook_url_unresolvable: { status: 422, type: 'unprocessable_error', message: 'The webhook URL\'s host name does not resolve.', hint: 'Check the host name, or create its DNS record first.' },
+  webhook_subscription_disabled: { status: 422, type: 'unprocessable_error', message: 'The webhook subscription is disabled.', hint: 'Re-enable it with PATCH /v1/webhook_subscriptions/{id} {"status":"active"}, then replay.' },
   // 429
   rate_limited: { status: 429, type: 'rate_limit_error', message: 'Too many requests.', hint: 'Wait for the number of seconds in Retry-After, then retry.' },
   // 5xx
