@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 
+// libs/sandbox marks its routes with the same value (PUBLIC_ROUTE_METADATA) so the mounted sandbox stays open.
 export const IS_PUBLIC = 'kdv:public';
 
 /** Routes that need no API key: health, metrics, docs, the Meta webhook (it has its own signature check). */
