@@ -1,10 +1,18 @@
 import { Module } from '@nestjs/common';
 import { HttpModule } from '../http/http.module.js';
-import { LabelsModule } from '#domain';
+import { ContactsModule, ConversationsModule, LabelsModule, MediaModule, MessagesModule, MetaWebhooksModule, PhoneNumbersModule, TemplatesModule } from '#domain';
 import { ApiKeysController } from './api-keys.controller.js';
 import { AuditLogsController } from './audit-logs.controller.js';
 import { LabelsController } from './labels.controller.js';
 import { MeController } from './me.controller.js';
+import { ContactsController } from './contacts.controller.js';
+import { ConversationsController } from './conversations.controller.js';
+import { MessagesController } from './messages.controller.js';
+import { MetaWebhookController } from '../webhooks/meta-webhook.controller.js';
+import { MediaController } from './media.controller.js';
+import { PhoneNumbersController } from './phone-numbers.controller.js';
+import { SandboxController } from './sandbox.controller.js';
+import { TemplatesController } from './templates.controller.js';
 import { RealtimeAccessModule } from '#domain/realtime/realtime-access.module.js';
 import { RealtimeController } from './realtime.controller.js';
 import { WebhooksModule } from '#domain/webhooks/index.js';
@@ -19,7 +27,14 @@ import { WebhookSubscriptionsController } from './webhook-subscriptions.controll
   imports: [
     HttpModule,
     LabelsModule,
+    ContactsModule,
+    ConversationsModule,
+    MessagesModule,
+    MetaWebhooksModule,
     RealtimeAccessModule,
+    PhoneNumbersModule,
+    TemplatesModule,
+    MediaModule,
     WebhooksModule,
   ],
   controllers: [
@@ -27,7 +42,15 @@ import { WebhookSubscriptionsController } from './webhook-subscriptions.controll
     ApiKeysController,
     AuditLogsController,
     LabelsController,
+    ContactsController,
+    ConversationsController,
+    MessagesController,
+    MetaWebhookController,
     RealtimeController,
+    PhoneNumbersController,
+    SandboxController,
+    TemplatesController,
+    MediaController,
     WebhookSubscriptionsController,
     WebhookDeliveriesController,
   ],

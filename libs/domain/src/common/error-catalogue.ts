@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
   // 401 / 403
   missing_api_key: { status: 401, type: 'authentication_error', message: 'No API key was provided.', hint: 'Send Authorization: Bearer <key> or X-API-Key: <key>.' },
   invalid_api_key: { status: 401, type: 'authentication_error', message: 'The API key is invalid or has been revoked.', hint: 'Create a new key with `npm run cli -- keys create`.' },
+  invalid_signature: { status: 401, type: 'authentication_error', message: 'X-Hub-Signature-256 is missing or does not match the payload.', hint: 'Sign the raw body with HMAC-SHA256 and the Meta app secret.' },
   invalid_realtime_token: { status: 401, type: 'authentication_error', message: 'The realtime token is invalid or expired.' },
   insufficient_scope: { status: 403, type: 'permission_error', message: 'This API key is read-only.', hint: 'Use a key with the full scope for writes.' },
   test_key_live_number: { status: 403, type: 'permission_error', message: 'Test keys (kdv_test_) may only use sandbox numbers.', hint: 'Use a live key, or a sandbox number.' },

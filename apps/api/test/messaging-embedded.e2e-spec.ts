@@ -1,0 +1,66 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AppConfig } from '#config';
+import { PinoLogger } from '#domain';
+import { startApi, type StartedApi } from '../src/bootstrap.js';
+import type { TestApi } from './harness.js';
+import { connectSandboxNumber, conversationWith, customerWrites, messageReaching } from './messaging-helpers.js';
+
+/**
+ * The embedded default's database is PGlite: the messaging SQL that Prisma cannot express (conditional counters,
+ * keyset pagination, full-text search, ON CONFLICT upserts) must work there exactly as on PostgreSQL.
+ */
+describe('messaging on the embedded default (PGlite, in-process queue)', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdv-msg-embedded-'));
+  let started: StartedApi;
+  let api: TestApi;
+
+  beforeAll(async () => {
+    const port = 20000 + crypto.randomInt(20000);
+    const config = new AppConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', SWEEP_INTERVAL_MS: '500' });
+    started = await startApi(config, { logger: new PinoLogger('silent') });
+    const key = started.bootstrap!.plaintextKey;
+    const auth = (k = key) => ({ Authorization: `Bearer ${k}` });
+    api = {
+      ...started,
+      key,
+      config,
+      db: undefined as never,
+      auth,
+      async request(method, p, body, headers = {}) {
+        const res = await fetch(started.url + p, {
+          method,
+          headers: { ...auth(), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+      },
+    };
+  });
+  afterAll(async () => {
+    await started?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('ingests, sends to read, lists and searches', async () => {
+    const number = await connectSandboxNumber(api);
+    const phone = '+628155500001';
+    const wamid = await customerWrites(api, number.id, phone, 'Where is my package?');
+    const conversation = await conversationWith(api, phone, wamid);
+    expect(conversation).toMatchObject({ unread_count: 1, window_open: true });
+    const res = await api.request('POST', '/v1/messages', { to: phone, type: 'text', text: { body: 'It arrives tomorrow.' } });
+    expect(res.status).toBe(202);
+    await messageReaching(api, res.body.id, ['read']);
+    const found = await api.request('GET', '/v1/messages?q=package');
+    expect(found.body.data.map((m: { wamid: string }) => m.wamid)).toEqual([wamid]);
+    const page = await api.request('GET', '/v1/conversations?limit=1&q=Where');
+    expect(page.body.data).toHaveLength(0); // q matches the contact, not message texts
+    const byPhone = await api.request('GET', `/v1/conversations?limit=1&q=${encodeURIComponent('+62 815-5500-001')}`);
+    expect(byPhone.body.data.map((c: { id: string }) => c.id)).toEqual([conversation.id]);
+    const read = await api.request('POST', `/v1/conversations/${conversation.id}/read`);
+    expect(read.body).toMatchObject({ unread_count: 0, read_receipt: { status: 'sent' } });
+  });
+});

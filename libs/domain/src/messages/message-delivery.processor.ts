@@ -1,0 +1,130 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Message, PhoneNumber } from '#db';
+import { QUEUES, QueueProcessor, RescheduleError, RetryableError, TokenBuckets, type JobContext, type JobHandler, type JobPayloads } from '#queue';
+import { GraphApiError, GraphClient } from '#whatsapp';
+import { AppError } from '../common/app-error.js';
+import { systemContext } from '../common/tenant-context.js';
+import { ContactsService } from '../contacts/contacts.service.js';
+import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service.js';
+import { MAX_SEND_ATTEMPTS, orderWaitMs, retryDelayMs } from './delivery-retry.js';
+import { failureFromMeta, MessageStatusUpdater } from './message-status-updater.service.js';
+import { MessagesRepository } from './messages.repository.js';
+
+type Job = JobContext<JobPayloads['message-delivery']>;
+
+/**
+ * Delivers one outbound message to the Graph API. The job carries ids only; the row is the truth:
+ * order per recipient (an earlier message of the conversation goes first), the number's throughput (a token
+ * bucket shared by every worker), a compare-and-set claim `queued → sending`, the call with our id in
+ * biz_opaque_callback_data, then `sent` with the wamid — or the failure / the retry the Meta error calls for.
+ */
+@Injectable()
+@QueueProcessor(QUEUES.messageDelivery, { concurrency: 20, maxAttempts: 50, backoff: { baseMs: 1_000, maxMs: 60_000 } })
+export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> {
+  private readonly logger = new Logger('MessageDelivery');
+
+  constructor(
+    private readonly repo: MessagesRepository,
+    private readonly phoneNumbers: PhoneNumbersService,
+    private readonly contacts: ContactsService,
+    private readonly graph: GraphClient,
+    private readonly buckets: TokenBuckets,
+    private readonly status: MessageStatusUpdater,
+  ) {}
+
+  async handle(job: Job): Promise<void> {
+    const { messageId, organizationId } = job.data;
+    const ctx = systemContext(organizationId);
+    const message = await this.repo.findById(organizationId, messageId);
+    // Sent, failed, canceled or scheduled meanwhile — or claimed by another worker: nothing to do here.
+    if (!message || message.status !== 'queued') return;
+    const now = new Date();
+    if (message.nextAttemptAt && message.nextAttemptAt.getTime() > now.getTime() + 50)
+      throw new RescheduleError(message.nextAttemptAt.getTime() - now.getTime());
+
+    const earlier = await this.repo.findEarlierUnsent(organizationId, message.conversationId, message.id);
+    if (earlier) throw new RescheduleError(orderWaitMs(earlier, now));
+
+    const phone = await this.phoneNumbers.get(ctx, message.phoneNumberId).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'not_found') return null;
+      throw err;
+    });
+    if (!phone || phone.status === 'disconnected') return void (await this.status.fail(message, ['queued'], { ourCode: 'phone_number_unavailable' }));
+    if (phone.status === 'paused')
+      return void (await this.status.fail(message, ['queued'], { ourCode: 'phone_number_paused', title: phone.pausedReason ?? null }));
+
+    const rate = phone.throughputPerSecond;
+    const bucket = await this.buckets.take(`send:${phone.id}`, rate, rate);
+    if (!bucket.allowed) throw new RescheduleError(Math.max(5, bucket.retryAfterMs));
+
+    // Everything that can fail for reasons of ours happens before the claim, so it never strands a `sending` row.
+    const creds = this.phoneNumbers.credentialsFor(phone);
+    const body = await this.buildBody(message);
+    if (!body) return void (await this.status.fail(message, ['queued'], { ourCode: 'meta_invalid_parameter', title: 'The contact has no WhatsApp number' }));
+
+    const sendingAt = new Date();
+    if (!(await this.repo.transition(organizationId, messageId, ['queued'], { status: 'sending', sendingAt, attempts: { increment: 1 }, nextAttemptAt: null }))) return;
+    const claimed: Message = { ...message, status: 'sending', sendingAt, attempts: message.attempts + 1 };
+
+    let wamid: string;
+    try {
+      wamid = (await this.graph.sendMessage(creds, phone.metaPhoneNumberId, body)).wamid;
+    } catch (err) {
+      return this.onSendError(claimed, phone, err);
+    }
+    const applied = await this.status.apply(claimed, { status: 'sent', at: new Date(), wamid });
+    if (!applied) this.logger.debug({ messageId }, 'a status webhook advanced the message before the Graph answer was recorded');
+  }
+
+  /** The queue gave up on the job (repeated unexpected errors): a message Meta kept refusing fails; others wait for the sweep. */
+  async onExhausted(job: Job, error: unknown): Promise<void> {
+    const message = await this.repo.findById(job.data.organizationId, job.data.messageId);
+    if (message?.status === 'queued' && message.attempts >= MAX_SEND_ATTEMPTS)
+      await this.status.fail(message, ['queued'], { ourCode: 'meta_retries_exhausted', title: error instanceof Error ? error.message.slice(0, 200) : null });
+  }
+
+  private async onSendError(message: Message, phone: PhoneNumber, err: unknown): Promise<void> {
+    const orgId = message.organizationId;
+    if (!(err instanceof GraphApiError)) {
+      // Not an answer from Meta (a bug of ours): hand the message back and let the queue retry.
+      await this.repo.transition(orgId, message.id, ['sending'], { status: 'queued' });
+      throw err;
+    }
+    const c = err.classification;
+    const failure = failureFromMeta(err);
+    if (c.retry === 'none') {
+      await this.status.fail(message, ['sending'], failure);
+      if (c.pauseNumber) this.logger.warn({ phoneNumberId: phone.id, code: err.code }, 'Meta refused the credentials; the number is paused');
+      return;
+    }
+    if (message.attempts >= MAX_SEND_ATTEMPTS) {
+      await this.status.fail(message, ['sending'], { ...failure, ourCode: 'meta_retries_exhausted', pauseNumber: false, flagContact: undefined });
+      return;
+    }
+    const lastError = { errorCode: failure.ourCode, metaErrorCode: failure.metaCode ?? null, metaErrorTitle: failure.title ?? null, metaErrorDetails: failure.details ?? null };
+    if (err.kind === 'timeout') {
+      // Meta may have accepted it: stay `sending`. A status webhook echoing our id completes it; otherwise the
+      // reconciliation sweep resends after RECONCILE_AFTER_MS and counts the possible duplicate.
+      await this.repo.transition(orgId, message.id, ['sending'], lastError);
+      return;
+    }
+    const delayMs = retryDelayMs(c.retry, message.attempts);
+    const requeued = await this.repo.transition(orgId, message.id, ['sending'], { status: 'queued', nextAttemptAt: new Date(Date.now() + delayMs), ...lastError });
+    if (requeued) throw new RetryableError(`${failure.ourCode} (Meta ${err.code ?? err.httpStatus}): ${err.message}`, { delayMs });
+  }
+
+  /** The Cloud API message for the row: type body as accepted, our id echoed back in status webhooks. */
+  private async buildBody(m: Message): Promise<Record<string, unknown> | null> {
+    const contact = await this.contacts.get(systemContext(m.organizationId), m.contactId).catch(() => null);
+    const to = contact?.waId ?? contact?.phone?.replace(/^\+/, '');
+    if (!to) return null;
+    return {
+      recipient_type: 'individual',
+      to,
+      type: m.type,
+      [m.type]: m.content,
+      ...(m.contextWamid ? { context: { message_id: m.contextWamid } } : {}),
+      biz_opaque_callback_data: m.bizOpaqueCallbackData ?? m.id,
+    };
+  }
+}

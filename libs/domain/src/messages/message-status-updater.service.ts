@@ -1,0 +1,176 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Prisma, type Message } from '#db';
+import { classifyMetaError } from '#whatsapp';
+import { systemContext } from '../common/tenant-context.js';
+import { ContactsService } from '../contacts/contacts.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service.js';
+import type { MessageFailureCode } from './message-failure.js';
+import { canApplyMetaStatus, STATUS_TIMESTAMP, type MetaMessageStatus } from './message-status.js';
+import { presentMessage } from './message.presenter.js';
+import { MessagesRepository, type MessagePatch } from './messages.repository.js';
+
+export interface MessageFailure {
+  ourCode: MessageFailureCode;
+  metaCode?: number | null;
+  title?: string | null;
+  details?: string | null;
+  /** Meta refused the number's credentials: pause its sends. */
+  pauseNumber?: boolean;
+  flagContact?: 'undeliverable' | 'opted_out';
+}
+
+export interface StatusUpdate {
+  status: MetaMessageStatus;
+  at: Date;
+  /** Recorded when the row has none yet (the echo of our id completes a `sending` row). */
+  wamid?: string;
+  pricing?: unknown;
+  /** For `failed`: Meta's error (errors[0]) and our code for it. */
+  error?: MessageFailure;
+}
+
+const MAX_CAS_ROUNDS = 5;
+
+/**
+ * The one place an outbound message's status moves after it was claimed: by the delivery worker (Meta accepted or
+ * refused the send) and by status webhooks. Every move is a compare-and-set on the status just read, so
+ * duplicated, reordered and concurrent updates converge on the highest status (failed final) without locks.
+ */
+@Injectable()
+export class MessageStatusUpdater {
+  private readonly logger = new Logger('MessageStatus');
+
+  constructor(
+    private readonly repo: MessagesRepository,
+    private readonly contacts: ContactsService,
+    private readonly phoneNumbers: PhoneNumbersService,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  /** Applies a Meta status; returns the updated row, or null when nothing moved (stale or duplicate update). */
+  async apply(message: Message, update: StatusUpdate): Promise<Message | null> {
+    let current: Message | null = message;
+    for (let round = 0; current && round < MAX_CAS_ROUNDS; round++) {
+      if (!canApplyMetaStatus(current.status, update.status)) {
+        await this.fillGaps(current, update);
+        return null;
+      }
+      const patch = this.patchFor(current, update);
+      if (await this.repo.transition(current.organizationId, current.id, [current.status], patch)) {
+        const updated = (await this.repo.findById(current.organizationId, current.id))!;
+        await this.afterMove(current, updated, update);
+        return updated;
+      }
+      current = await this.repo.findById(message.organizationId, message.id);
+    }
+    if (current) this.logger.warn({ messageId: message.id, status: update.status }, 'status update lost the compare-and-set repeatedly');
+    return null;
+  }
+
+  /** Our own terminal failure (delivery gave up): from `from` statuses only. */
+  async fail(message: Message, from: readonly string[], error: MessageFailure, at = new Date()): Promise<Message | null> {
+    const patch: MessagePatch = {
+      status: 'failed',
+      failedAt: at,
+      nextAttemptAt: null,
+      errorCode: error.ourCode,
+      metaErrorCode: error.metaCode ?? null,
+      metaErrorTitle: error.title ?? null,
+      metaErrorDetails: error.details ?? null,
+    };
+    if (!(await this.repo.transition(message.organizationId, message.id, from, patch))) return null;
+    const updated = (await this.repo.findById(message.organizationId, message.id))!;
+    await this.afterMove(message, updated, { status: 'failed', at, error });
+    return updated;
+  }
+
+  /** Emits message.status_updated for a move made elsewhere (e.g. a scheduled send released by the sweep). */
+  async announce(organizationId: string, messageId: string, previousStatus: string): Promise<void> {
+    const m = await this.repo.findById(organizationId, messageId);
+    if (!m) return;
+    const contact = await this.contacts.get(systemContext(organizationId), m.contactId).catch(() => null);
+    await this.events.emit(organizationId, 'message.status_updated', { message: presentMessage({ ...m, contact }), previous_status: previousStatus }, {
+      conversationId: m.conversationId,
+      phoneNumberId: m.phoneNumberId,
+    });
+  }
+
+  private patchFor(current: Message, u: StatusUpdate): MessagePatch {
+    // Meta's timestamps have one-second resolution, ours (the Graph answer) milliseconds: keep the per-status
+    // times in order (sent_at ≤ delivered_at ≤ read_at) by never recording one before an earlier status' time.
+    const floor = Math.max(0, ...[current.sentAt, current.deliveredAt].filter((d): d is Date => !!d).map((d) => d.getTime()));
+    const at = u.status === 'failed' || u.at.getTime() >= floor ? u.at : new Date(floor);
+    const patch: MessagePatch = { status: u.status, [STATUS_TIMESTAMP[u.status]]: at, nextAttemptAt: null };
+    if (u.wamid && !current.wamid) patch.wamid = u.wamid;
+    if (u.pricing !== undefined && current.pricing == null) patch.pricing = u.pricing as Prisma.InputJsonValue;
+    if (u.status === 'failed') {
+      Object.assign(patch, {
+        errorCode: u.error?.ourCode ?? 'meta_unknown_error',
+        metaErrorCode: u.error?.metaCode ?? null,
+        metaErrorTitle: u.error?.title ?? null,
+        metaErrorDetails: u.error?.details ?? null,
+      });
+    } else if (current.errorCode) {
+      // A transient error from an earlier attempt no longer describes the message.
+      Object.assign(patch, { errorCode: null, metaErrorCode: null, metaErrorTitle: null, metaErrorDetails: null });
+    }
+    return patch;
+  }
+
+  /**
+   * A status that cannot move the message may still carry what the row lacks: the time of a skipped-over status
+   * (a late `sent` after `read`), the pricing, or the wamid. Compare-and-set on the status and on the gap.
+   */
+  private async fillGaps(current: Message, u: StatusUpdate): Promise<void> {
+    const at = STATUS_TIMESTAMP[u.status];
+    const gaps: MessagePatch = {};
+    if (u.status !== 'failed' && current.status !== 'failed' && current.status !== 'canceled' && current[at] == null) gaps[at] = u.at;
+    if (u.wamid && !current.wamid) gaps.wamid = u.wamid;
+    if (u.pricing !== undefined && current.pricing == null) gaps.pricing = u.pricing as Prisma.InputJsonValue;
+    for (const [field, value] of Object.entries(gaps)) {
+      const stillEmpty = (field === 'pricing' ? { pricing: { equals: Prisma.DbNull } } : { [field]: null }) as Prisma.MessageWhereInput;
+      await this.repo.transition(current.organizationId, current.id, [current.status], { [field]: value }, stillEmpty);
+    }
+  }
+
+  private async afterMove(before: Message, after: Message, u: StatusUpdate): Promise<void> {
+    const scope = { conversationId: after.conversationId, phoneNumberId: after.phoneNumberId };
+    const contact = await this.contacts.get(systemContext(after.organizationId), after.contactId).catch(() => null);
+    const message = presentMessage({ ...after, contact });
+    await this.events.emit(after.organizationId, 'message.status_updated', { message, previous_status: before.status }, scope);
+    if (after.status !== 'failed') return;
+    await this.events.emit(after.organizationId, 'message.failed', { message }, scope);
+    if (u.error) await this.consequences(after, u.error);
+  }
+
+  /** What a Meta error says beyond this message: broken credentials pause the number; some recipients are flagged. */
+  private async consequences(m: Message, e: MessageFailure): Promise<void> {
+    const ctx = systemContext(m.organizationId);
+    if (e.pauseNumber) await this.phoneNumbers.pause(m.organizationId, m.phoneNumberId, `${e.ourCode}${e.metaCode != null ? ` (Meta ${e.metaCode})` : ''}: ${e.title ?? ''}`.trim());
+    if (e.flagContact === 'opted_out') await this.contacts.markOptedOut(ctx, m.contactId, new Date());
+    // No column records "undeliverable" on a contact: the audit log keeps it, per contact, for people and tools.
+    if (e.flagContact === 'undeliverable')
+      await this.audit.record(ctx, {
+        action: 'contact.flagged_undeliverable',
+        targetType: 'contact',
+        targetId: m.contactId,
+        metadata: { message_id: m.id, meta_code: e.metaCode ?? null },
+      });
+  }
+}
+
+/** Our failure record for a Meta error (a synchronous GraphApiError or a `failed` status's errors[0]). */
+export function failureFromMeta(err: { code?: number; httpStatus?: number; kind: 'meta' | 'network' | 'timeout' | 'http'; title?: string; details?: string }): MessageFailure {
+  const c = classifyMetaError(err);
+  return {
+    ourCode: c.ourCode,
+    metaCode: err.code ?? null,
+    title: err.title ?? c.title,
+    details: err.details ?? null,
+    pauseNumber: c.pauseNumber,
+    ...(c.flagContact ? { flagContact: c.flagContact } : {}),
+  };
+}
