@@ -11,7 +11,6 @@
 // The embedded app imports `migrateDeploy(factory)` to migrate its PGlite database at boot.
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -176,7 +175,7 @@ async function createMigration(engine, name) {
 async function main([cmd, ...args]) {
   const url = process.env.DATABASE_URL;
   let factory;
-  let close = async () => {};
+  let close;
   if (url) {
     factory = postgresFactory(url);
     close = factory.close;
