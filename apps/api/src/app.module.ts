@@ -8,6 +8,7 @@ import { RealtimeModule } from '#realtime';
 import { SandboxModule } from '#sandbox';
 import { HealthController } from './health/health.controller.js';
 import { HttpModule } from './http/http.module.js';
+import { McpModule } from './mcp/mcp.module.js';
 import { RealtimeGatewayModule } from './realtime/realtime-gateway.module.js';
 import { V1Module } from './v1/v1.module.js';
 
@@ -27,6 +28,7 @@ export class AppModule {
       RealtimeGatewayModule,
       HttpModule,
       V1Module,
+      McpModule,
     ];
     if (config.runProcessors) imports.push(ProcessorsModule);
     if (config.sandboxMounted) imports.push(SandboxModule, RouterModule.register([{ path: 'sandbox', module: SandboxModule }]));

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Response } from 'express';
 import { AppError } from '#domain';
+import { answerMcpBodyError, isMcpPath } from '../mcp/mcp-body-errors.js';
 import type { AppRequest } from './request-types.js';
 import { sendError } from './send-error.js';
 
@@ -24,6 +25,8 @@ interface BodyParserError extends Error {
 
 /** Express error middleware placed right after the parsers. */
 export function bodyParserErrorHandler(err: BodyParserError, req: AppRequest, res: Response, next: NextFunction): void {
+  // MCP clients read JSON-RPC errors, not the REST envelope.
+  if (isMcpPath(req) && answerMcpBodyError(err, res)) return;
   if (err?.type === 'entity.parse.failed') return sendError(req, res, new AppError('invalid_json'));
   if (err?.type === 'entity.too.large') return sendError(req, res, new AppError('payload_too_large'));
   if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported')
