@@ -16,6 +16,7 @@ import {
   type TenantContext,
 } from '#domain';
 import { QueueModule } from '#queue';
+import { RealtimeModule } from '#realtime';
 
 const USAGE = `usage: npm run cli -- <command> [options] [--json]
 
@@ -32,9 +33,11 @@ type Out = Record<string, unknown> | Record<string, unknown>[];
 
 async function withContext<T>(fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   const config = AppConfig.fromEnv();
-  @Module({ imports: [ConfigModule.forRoot(config), DbModule, QueueModule, PlatformModule] })
+  // Events of CLI writes reach dashboards through Redis when there is one; otherwise nobody can be listening.
+  @Module({ imports: [ConfigModule.forRoot(config), DbModule, QueueModule, PlatformModule, RealtimeModule.forRoot({ role: config.redisUrl ? 'worker' : 'api' })] })
   class CliModule {}
-  const app = await NestFactory.createApplicationContext(CliModule, { logger: new PinoLogger('warn') });
+  // abortOnError off: boot failures reach our handler (a message and exit 1) instead of Nest's process.exit.
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: new PinoLogger(config.logLevel === 'info' ? 'error' : config.logLevel), abortOnError: false });
   try {
     return await fn(app);
   } finally {
@@ -82,33 +85,44 @@ async function run(argv: string[]): Promise<Out | string> {
   switch (`${noun} ${verb}`) {
     case 'keys generate':
       return { key: generateApiKey(mode) };
-    case 'orgs create':
+    case 'orgs create': {
+      const name = need('name');
       return withContext(async (app) => {
-        const r = await app.get(OrganizationsService).create({ name: need('name'), plan: values.plan, firstKey: { name: 'default', scope, mode }, actor: 'cli' });
+        const r = await app.get(OrganizationsService).create({ name, plan: values.plan, firstKey: { name: 'default', scope, mode }, actor: 'cli' });
         return { organization_id: r.organization.id, name: r.organization.name, plan: r.organization.plan, api_key_id: r.apiKeyId, key: r.plaintextKey };
       });
+    }
     case 'orgs list':
       return withContext(async (app) =>
         (await app.get(OrganizationsService).list()).map((o) => ({ id: o.id, name: o.name, plan: o.plan, created_at: o.createdAt.toISOString() })),
       );
-    case 'orgs set-limits':
+    case 'orgs set-limits': {
+      const org = need('org');
+      const limits = { writes: limitArg(values.writes), reads: limitArg(values.reads) };
       return withContext(async (app) => {
-        const o = await app.get(OrganizationsService).setLimits(need('org'), {
+        const o = await app.get(OrganizationsService).setLimits(org, {
           plan: values.plan as never,
-          writesPerMinute: limitArg(values.writes),
-          readsPerMinute: limitArg(values.reads),
+          writesPerMinute: limits.writes,
+          readsPerMinute: limits.reads,
         });
         return { id: o.id, plan: o.plan, rate_limit_writes_per_minute: o.rateLimitWritesPerMinute, rate_limit_reads_per_minute: o.rateLimitReadsPerMinute };
       });
-    case 'keys create':
+    }
+    case 'keys create': {
+      const [ctx, name] = [cliCtx(need('org')), need('name')];
       return withContext(async (app) => {
-        const { apiKey, plaintext } = await app.get(ApiKeysService).create(cliCtx(need('org')), { name: need('name'), scope, mode });
+        const { apiKey, plaintext } = await app.get(ApiKeysService).create(ctx, { name, scope, mode });
         return presentApiKey(apiKey, plaintext);
       });
-    case 'keys list':
-      return withContext(async (app) => (await app.get(ApiKeysService).list(cliCtx(need('org')))).map((k) => presentApiKey(k)));
-    case 'keys revoke':
-      return withContext(async (app) => presentApiKey(await app.get(ApiKeysService).revoke(cliCtx(need('org')), need('id'))));
+    }
+    case 'keys list': {
+      const ctx = cliCtx(need('org'));
+      return withContext(async (app) => (await app.get(ApiKeysService).list(ctx)).map((k) => presentApiKey(k)));
+    }
+    case 'keys revoke': {
+      const [ctx, id] = [cliCtx(need('org')), need('id')];
+      return withContext(async (app) => presentApiKey(await app.get(ApiKeysService).revoke(ctx, id)));
+    }
     default:
       throw new Error(USAGE);
   }

@@ -46,7 +46,10 @@ export class PinoLogger implements LoggerService {
   /** Nest calls log(message, context) or log(obj, message, context). */
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, rest: unknown[]) {
     const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
-    if (typeof message === 'object' && message !== null) {
+    if (message instanceof Error) {
+      // Error fields are not enumerable, and some carry their own `context`: log them explicitly.
+      this.pino[level]({ context, err: { type: message.name, message: message.message, stack: message.stack } }, message.message);
+    } else if (typeof message === 'object' && message !== null) {
       const msg = typeof rest[0] === 'string' && rest.length > 1 ? rest[0] : undefined;
       this.pino[level]({ context, ...(message as object) }, msg);
     } else {
