@@ -24,7 +24,7 @@ const base = {
       },
     ],
   },
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 
