@@ -6,7 +6,8 @@ import { AppConfig } from '#config';
 import { PinoLogger } from '#domain';
 import { startApi, type StartedApi } from '../src/bootstrap.js';
 import type { TestApi } from './harness.js';
-import { connectSandboxNumber, conversationWith, customerWrites, messageReaching } from './messaging-helpers.js';
+import { connectSdkClient, errorOf } from './mcp/mcp-client.js';
+import { connectSandboxNumber, conversationWith, customerWrites, eventually, messageReaching } from './messaging-helpers.js';
 
 /**
  * The embedded default's database is PGlite: the messaging SQL that Prisma cannot express (conditional counters,
@@ -62,5 +63,28 @@ describe('messaging on the embedded default (PGlite, in-process queue)', () => {
     expect(byPhone.body.data.map((c: { id: string }) => c.id)).toEqual([conversation.id]);
     const read = await api.request('POST', `/v1/conversations/${conversation.id}/read`);
     expect(read.body).toMatchObject({ unread_count: 0, read_receipt: { status: 'sent' } });
+  });
+
+  it('settings, assistant guard rails (advisory locks), scheduled sends and opt-out keywords', async () => {
+    const number = (await api.request('GET', '/v1/phone_numbers')).body.data[0];
+    const patched = await api.request('PATCH', '/v1/settings', { mcp_max_messages_per_recipient_per_hour: 1, opt_out_keywords: ['stop'] });
+    expect(patched.body).toMatchObject({ mcp_max_messages_per_recipient_per_hour: 1, opt_out_keywords: ['STOP'] });
+    const phone = '+628155500002';
+    await conversationWith(api, phone, await customerWrites(api, number.id, phone, 'halo'));
+    const mcp = await connectSdkClient(api.url, api.key);
+    try {
+      const send = () => mcp.callTool({ name: 'send_message', arguments: { to: phone, type: 'text', text: { body: 'hi' } } });
+      const results = await Promise.all([send(), send()]);
+      expect(results.map((r) => (r.isError ? errorOf(r).code : 'ok')).sort()).toEqual(['guard_rail_recipient_rate', 'ok']);
+    } finally {
+      await mcp.close();
+    }
+    const sendAt = new Date(Date.now() + 1_500).toISOString();
+    const scheduled = await api.request('POST', '/v1/messages', { to: phone, type: 'text', text: { body: 'later' }, send_at: sendAt });
+    expect(scheduled.body.status).toBe('scheduled');
+    const sent = await messageReaching(api, scheduled.body.id, ['sent', 'delivered', 'read']);
+    expect(Date.parse(sent.queued_at)).toBeGreaterThanOrEqual(Date.parse(sendAt));
+    await customerWrites(api, number.id, phone, 'STOP');
+    await eventually(async () => ((await api.request('GET', `/v1/contacts?phone=${encodeURIComponent(phone)}`)).body.data[0]?.opted_out ? true : undefined), 'opt-out');
   });
 });

@@ -38,6 +38,11 @@ import { UpdateContactTool } from './tools/update-contact.tool.js';
  * - GET contacts/{id}, contacts/{id}/notes: get_contact_context returns the contact with its latest notes.
  * - GET conversations/{id}/messages, messages/{id}: get_conversation (up to 100) and search_messages page history.
  * - POST messages/{id}/typing: a few-seconds UI signal, meaningless in an assistant's turn-based loop.
+ * - POST messages/{id}/cancel: canceling a scheduled send is a person's decision (send_message can schedule with send_at).
+ * - GET/PATCH settings: the guard rails limit assistants; an assistant must not read around or change them.
+ * - GET/PATCH settings/retention: data retention is an administrator's decision.
+ * - broadcasts (create, recipients, send, cancel, reads): bulk sends are deliberately kept away from assistants.
+ * - DELETE contacts/{id}: erasing a person's data is irreversible; people decide it, not an assistant.
  * - sandbox/inbound and /sandbox/*: test affordances simulating customers and Meta, not an assistant's job.
  */
 const TOOLS: Type<McpTool>[] = [

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HttpModule } from '../http/http.module.js';
-import { ContactsModule, ConversationsModule, LabelsModule, MediaModule, MessagesModule, MetaWebhooksModule, PhoneNumbersModule, TemplatesModule } from '#domain';
+import { ContactsModule, ConversationsModule, LabelsModule, MediaModule, MessagesModule, MetaWebhooksModule, PhoneNumbersModule, SettingsModule, TemplatesModule } from '#domain';
 import { ApiKeysController } from './api-keys.controller.js';
 import { AuditLogsController } from './audit-logs.controller.js';
 import { LabelsController } from './labels.controller.js';
@@ -12,12 +12,17 @@ import { MetaWebhookController } from '../webhooks/meta-webhook.controller.js';
 import { MediaController } from './media.controller.js';
 import { PhoneNumbersController } from './phone-numbers.controller.js';
 import { SandboxController } from './sandbox.controller.js';
+import { SettingsController } from './settings.controller.js';
 import { TemplatesController } from './templates.controller.js';
 import { RealtimeAccessModule } from '#domain/realtime/realtime-access.module.js';
 import { RealtimeController } from './realtime.controller.js';
 import { WebhooksModule } from '#domain/webhooks/index.js';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller.js';
 import { WebhookSubscriptionsController } from './webhook-subscriptions.controller.js';
+import { BroadcastsModule, RetentionModule } from '#domain';
+import { BroadcastsController } from './broadcasts.controller.js';
+import { ContactErasureController } from './contact-erasure.controller.js';
+import { RetentionSettingsController } from './retention-settings.controller.js';
 
 /**
  * Every /v1 REST controller. Feature engineers add their domain module to `imports` and their controllers to
@@ -36,6 +41,9 @@ import { WebhookSubscriptionsController } from './webhook-subscriptions.controll
     TemplatesModule,
     MediaModule,
     WebhooksModule,
+    SettingsModule,
+    BroadcastsModule,
+    RetentionModule,
   ],
   controllers: [
     MeController,
@@ -53,6 +61,10 @@ import { WebhookSubscriptionsController } from './webhook-subscriptions.controll
     MediaController,
     WebhookSubscriptionsController,
     WebhookDeliveriesController,
+    SettingsController,
+    BroadcastsController,
+    ContactErasureController,
+    RetentionSettingsController,
   ],
 })
 export class V1Module {}

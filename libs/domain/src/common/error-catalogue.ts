@@ -66,6 +66,11 @@ export const ERROR_CATALOGUE = {
   webhook_url_not_allowed: { status: 422, type: 'unprocessable_error', message: 'The webhook URL is not allowed.', hint: 'Use a public https URL; private, loopback, link-local and metadata addresses are refused.' },
   webhook_url_unresolvable: { status: 422, type: 'unprocessable_error', message: 'The webhook URL\'s host name does not resolve.', hint: 'Check the host name, or create its DNS record first.' },
   webhook_subscription_disabled: { status: 422, type: 'unprocessable_error', message: 'The webhook subscription is disabled.', hint: 'Re-enable it with PATCH /v1/webhook_subscriptions/{id} {"status":"active"}, then replay.' },
+  send_at_out_of_range: { status: 422, type: 'unprocessable_error', message: 'send_at must be in the future and at most 30 days ahead.', hint: 'Pass an ISO 8601 time with a timezone between now and 30 days ahead, or omit send_at to send now.' },
+  contact_opted_out: { status: 422, type: 'unprocessable_error', message: 'The contact opted out of marketing messages.', hint: 'Send a utility or authentication template, or a free-form reply while the 24-hour window is open; marketing templates are refused until the contact opts back in.' },
+  guard_rail_recipient_not_allowed: { status: 422, type: 'unprocessable_error', message: 'Assistant sends are limited to an allow-list of recipients, and this number is not on it.', hint: 'Send only to the numbers on the allow-list, or ask a person to add this number (PATCH /v1/settings, mcp_recipient_allow_list).' },
+  guard_rail_recipient_rate: { status: 422, type: 'unprocessable_error', message: 'The assistant reached its limit of messages to this recipient in the last hour.', hint: 'Do not retry before the time the message names; ask a person to send it if it cannot wait (the limit is mcp_max_messages_per_recipient_per_hour in /v1/settings).' },
+  guard_rail_new_recipients: { status: 422, type: 'unprocessable_error', message: 'The assistant reached its daily limit of new recipients.', hint: 'Message only contacts who already have a conversation, or ask a person to send it or to raise mcp_max_new_recipients_per_day in /v1/settings.' },
   // 429
   rate_limited: { status: 429, type: 'rate_limit_error', message: 'Too many requests.', hint: 'Wait for the number of seconds in Retry-After, then retry.' },
   // 5xx

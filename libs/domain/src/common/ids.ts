@@ -76,3 +76,17 @@ export function newId(kind: IdKind): string {
 export function isId(kind: IdKind, value: unknown): value is string {
   return typeof value === 'string' && new RegExp(`^${ID_PREFIX[kind]}_[0-9a-hjkmnp-tv-z]{26}$`).test(value);
 }
+
+/**
+ * The smallest id of this kind that `newId` could issue at `at` (ids sort by creation time): `id >= idFloor(…)`
+ * selects the rows created since `at` through the (organization_id, id) indexes.
+ */
+export function idFloor(kind: IdKind, at: Date): string {
+  let t = Math.max(0, Math.floor(at.getTime()));
+  let time = '';
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  return `${ID_PREFIX[kind]}_${time}${'0'.repeat(16)}`;
+}

@@ -209,11 +209,22 @@ export class ContactsService {
 
   /** Meta says the user stopped marketing messages (131050): remembered on the contact. */
   async markOptedOut(ctx: TenantContext, contactId: string, at: Date): Promise<Contact | null> {
+    const r = await this.prisma.transaction(() => this.setMarketingOptOut(ctx, contactId, true, at, { reason: 'meta_131050' }));
+    if (r) await this.emitResolution(ctx.organizationId, r);
+    return r?.contact ?? null;
+  }
+
+  /**
+   * Opts the contact out of marketing templates (or back in) and audits it with `why`. Runs inside the caller's
+   * transaction; null when nothing changed. The caller emits contact.updated after its commit (emitResolution).
+   */
+  async setMarketingOptOut(ctx: TenantContext, contactId: string, optedOut: boolean, at: Date, why: Record<string, unknown>): Promise<ContactResolution | null> {
     const current = await this.repo.findById(ctx.organizationId, contactId);
-    if (!current || current.optedOut) return null;
-    const updated = await this.repo.update(ctx.organizationId, contactId, { optedOut: true, optedOutAt: at });
-    if (updated) await this.events.emit(ctx.organizationId, 'contact.updated', { contact: presentContact(updated), changes: ['opted_out'] });
-    return updated;
+    if (!current || current.optedOut === optedOut) return null;
+    const updated = await this.repo.update(ctx.organizationId, contactId, { optedOut, optedOutAt: optedOut ? at : null });
+    if (!updated) return null;
+    await this.audit.record(ctx, { action: optedOut ? 'contact.opted_out' : 'contact.opted_in', targetType: 'contact', targetId: contactId, metadata: why });
+    return { contact: updated, created: false, changes: ['opted_out', 'opted_out_at'] };
   }
 
   /** Emits what resolveForPhone / resolveInbound did; call after the surrounding transaction committed. */

@@ -9,6 +9,7 @@ import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service.js';
 import { MAX_SEND_ATTEMPTS, orderWaitMs, retryDelayMs } from './delivery-retry.js';
 import { failureFromMeta, MessageStatusUpdater } from './message-status-updater.service.js';
 import { MessagesRepository } from './messages.repository.js';
+import { ScheduledSends } from './scheduled-sends.service.js';
 
 type Job = JobContext<JobPayloads['message-delivery']>;
 
@@ -30,15 +31,24 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     private readonly graph: GraphClient,
     private readonly buckets: TokenBuckets,
     private readonly status: MessageStatusUpdater,
+    private readonly scheduled: ScheduledSends,
   ) {}
 
   async handle(job: Job): Promise<void> {
     const { messageId, organizationId } = job.data;
     const ctx = systemContext(organizationId);
-    const message = await this.repo.findById(organizationId, messageId);
-    // Sent, failed, canceled or scheduled meanwhile — or claimed by another worker: nothing to do here.
+    let message = await this.repo.findById(organizationId, messageId);
+    let now = new Date();
+    if (message?.status === 'scheduled') {
+      // The delayed job of a scheduled send (or one the sweep armed): released here once send_at has come.
+      const released = await this.scheduled.release(message, now);
+      if (released.kind === 'not_due') throw new RescheduleError(released.waitMs);
+      if (released.kind !== 'queued') return;
+      message = released.message;
+      now = new Date();
+    }
+    // Sent, failed or canceled meanwhile — or claimed by another worker: nothing to do here.
     if (!message || message.status !== 'queued') return;
-    const now = new Date();
     if (message.nextAttemptAt && message.nextAttemptAt.getTime() > now.getTime() + 50)
       throw new RescheduleError(message.nextAttemptAt.getTime() - now.getTime());
 

@@ -32,6 +32,8 @@ export interface StatusUpdate {
 }
 
 const MAX_CAS_ROUNDS = 5;
+const ANY_OUTBOUND_STATUS = ['scheduled', 'queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'canceled'] as const;
+const NOT_ENDED_BADLY = ['sending', 'sent', 'delivered', 'read'] as const;
 
 /**
  * The one place an outbound message's status moves after it was claimed: by the delivery worker (Meta accepted or
@@ -52,6 +54,7 @@ export class MessageStatusUpdater {
 
   /** Applies a Meta status; returns the updated row, or null when nothing moved (stale or duplicate update). */
   async apply(message: Message, update: StatusUpdate): Promise<Message | null> {
+    if (update.status === 'failed' && update.error && canApplyMetaStatus(message.status, 'failed')) await this.pauseFirst(message, update.error);
     let current: Message | null = message;
     for (let round = 0; current && round < MAX_CAS_ROUNDS; round++) {
       if (!canApplyMetaStatus(current.status, update.status)) {
@@ -72,6 +75,7 @@ export class MessageStatusUpdater {
 
   /** Our own terminal failure (delivery gave up): from `from` statuses only. */
   async fail(message: Message, from: readonly string[], error: MessageFailure, at = new Date()): Promise<Message | null> {
+    await this.pauseFirst(message, error);
     const patch: MessagePatch = {
       status: 'failed',
       failedAt: at,
@@ -131,8 +135,11 @@ export class MessageStatusUpdater {
     if (u.wamid && !current.wamid) gaps.wamid = u.wamid;
     if (u.pricing !== undefined && current.pricing == null) gaps.pricing = u.pricing as Prisma.InputJsonValue;
     for (const [field, value] of Object.entries(gaps)) {
+      // Conditioned on the gap still being empty, not on the status just read: a concurrent webhook may have moved
+      // the status meanwhile, and the pricing or wamid this one carries must not be lost to that race.
       const stillEmpty = (field === 'pricing' ? { pricing: { equals: Prisma.DbNull } } : { [field]: null }) as Prisma.MessageWhereInput;
-      await this.repo.transition(current.organizationId, current.id, [current.status], { [field]: value }, stillEmpty);
+      const from = field === 'pricing' || field === 'wamid' ? ANY_OUTBOUND_STATUS : NOT_ENDED_BADLY;
+      await this.repo.transition(current.organizationId, current.id, from, { [field]: value }, stillEmpty);
     }
   }
 
@@ -146,10 +153,18 @@ export class MessageStatusUpdater {
     if (u.error) await this.consequences(after, u.error);
   }
 
+  /**
+   * Broken credentials pause the number BEFORE the failure is recorded, so whoever sees the failed message also
+   * sees the paused number (pausing twice is a no-op).
+   */
+  private async pauseFirst(m: Message, e: MessageFailure): Promise<void> {
+    if (e.pauseNumber) await this.phoneNumbers.pause(m.organizationId, m.phoneNumberId, pauseReason(e));
+  }
+
   /** What a Meta error says beyond this message: broken credentials pause the number; some recipients are flagged. */
   private async consequences(m: Message, e: MessageFailure): Promise<void> {
     const ctx = systemContext(m.organizationId);
-    if (e.pauseNumber) await this.phoneNumbers.pause(m.organizationId, m.phoneNumberId, `${e.ourCode}${e.metaCode != null ? ` (Meta ${e.metaCode})` : ''}: ${e.title ?? ''}`.trim());
+    if (e.pauseNumber) await this.phoneNumbers.pause(m.organizationId, m.phoneNumberId, pauseReason(e));
     if (e.flagContact === 'opted_out') await this.contacts.markOptedOut(ctx, m.contactId, new Date());
     // No column records "undeliverable" on a contact: the audit log keeps it, per contact, for people and tools.
     if (e.flagContact === 'undeliverable')
@@ -173,4 +188,8 @@ export function failureFromMeta(err: { code?: number; httpStatus?: number; kind:
     pauseNumber: c.pauseNumber,
     ...(c.flagContact ? { flagContact: c.flagContact } : {}),
   };
+}
+
+function pauseReason(e: MessageFailure): string {
+  return `${e.ourCode}${e.metaCode != null ? ` (Meta ${e.metaCode})` : ''}: ${e.title ?? ''}`.trim();
 }

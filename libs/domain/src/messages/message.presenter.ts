@@ -1,5 +1,6 @@
 import type { Contact, Message } from '#db';
 import { describeFailure } from './message-failure.js';
+import { presentFallback } from './message-fallback.js';
 
 /** A message with its contact loaded, so the wire shape can say `to` / `from`. */
 export type MessageRecord = Message & { contact?: Contact | null };
@@ -37,6 +38,7 @@ export function presentMessage(m: MessageRecord) {
         : null,
     pricing: m.pricing ?? null,
     ...(m.sendAt ? { send_at: iso(m.sendAt) } : {}),
+    ...presentFallback(m.fallback),
     ...(outbound
       ? {
           queued_at: iso(m.queuedAt),

@@ -140,10 +140,11 @@ export class MessagesRepository {
     });
   }
 
-  findScheduledDueForSystem(now: Date, limit: number): Promise<Pick<Message, 'id' | 'organizationId'>[]> {
+  /** `scheduled` rows whose send_at is at or before `until` (due ones, and those due before the next sweep). */
+  findScheduledDueForSystem(until: Date, limit: number): Promise<Pick<Message, 'id' | 'organizationId' | 'sendAt'>[]> {
     return this.prisma.db.message.findMany({
-      where: { status: 'scheduled', sendAt: { lte: now } },
-      select: { id: true, organizationId: true },
+      where: { status: 'scheduled', sendAt: { lte: until } },
+      select: { id: true, organizationId: true, sendAt: true },
       orderBy: { sendAt: 'asc' },
       take: limit,
     });

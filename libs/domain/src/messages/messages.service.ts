@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService, type PhoneNumber, type Prisma } from '#db';
+import { PrismaService, type PhoneNumber, type Prisma, type Template } from '#db';
 import { QueueProducer, QUEUES } from '#queue';
 import { GraphApiError, GraphClient } from '#whatsapp';
 import { AppError } from '../common/app-error.js';
@@ -12,14 +12,18 @@ import { ContactsService } from '../contacts/contacts.service.js';
 import { isWindowOpen, needsOpenWindow } from '../conversations/conversation-window.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { DomainEvents } from '../events/domain-events.js';
+import { AssistantGuardRails } from '../guard-rails/guard-rails.service.js';
 import { MediaService } from '../media/media.service.js';
+import { optOutRefusal } from '../opt-out/marketing-opt-out.js';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service.js';
 import { TemplatesService, type TemplateReference } from '../templates/templates.service.js';
 import type { ListMessagesDto } from './dto/list-messages.dto.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
 import { presentMessage, type MessageRecord } from './message.presenter.js';
+import { pendingFallback, withFallbackUsed } from './message-fallback.js';
 import { previewOf, searchableText } from './message-text.js';
 import { MessagesRepository } from './messages.repository.js';
+import { fireDelayMs, scheduledTime } from './scheduled-send.js';
 
 /** Keys under which a media object (id or link) may sit anywhere in a message body. */
 const MEDIA_KEYS = new Set(['image', 'video', 'audio', 'document', 'sticker']);
@@ -49,6 +53,7 @@ export class MessagesService {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly prisma: PrismaService,
+    private readonly guardRails: AssistantGuardRails,
   ) {}
 
   /**
@@ -56,6 +61,11 @@ export class MessagesService {
    * approved with matching parameters, the 24 h window open for free-form types. The row (`queued`), its
    * conversation and contact, and the audit entry commit together; then the job is enqueued (a sweep re-enqueues
    * it if that fails) and message.created is emitted.
+   *
+   * With `send_at` the row is stored `scheduled` after the same checks (a free-form message needs an open window
+   * now unless it has a fallback_template; the window is checked again at send_at) and a delayed job fires it.
+   * With `fallback_template` and a closed window, the template is what is stored and sent. Assistant sends
+   * (ctx.via 'mcp') pass the organization's guard rails; marketing templates never go to opted-out contacts.
    */
   async send(ctx: TenantContext, input: SendMessageDto): Promise<MessageRecord> {
     const phone = await this.phoneNumbers.resolve(ctx, input.phone_number_id);
@@ -63,47 +73,75 @@ export class MessagesService {
     const to = normalizePhone(input.to, 'to');
     const type = input.type;
     if (type === 'reaction' && input.context) throw AppError.validation('context', 'context (a quoted reply) is not allowed on reactions.');
+    const sendAt = input.send_at === undefined ? null : scheduledTime(input.send_at, new Date());
     let content = toPlain((input as unknown as Record<string, unknown>)[type]);
     const contextWamid = input.context ? await this.wamidOf(ctx, phone, input.context.message_id, 'context.message_id') : null;
     if (type === 'reaction') {
       const r = content as { message_id: string; emoji: string };
       content = { ...r, message_id: await this.wamidOf(ctx, phone, r.message_id, 'reaction.message_id') };
     }
-    if (type === 'template') await this.templates.checkSendable(ctx, phone, content as TemplateReference);
+    const template = type === 'template' ? await this.templates.checkSendable(ctx, phone, content as TemplateReference) : null;
     content = await this.resolveMediaIds(ctx, phone, content, type);
+    const fallback = input.fallback_template ? await this.fallbackFor(ctx, phone, input.fallback_template) : null;
 
     const now = new Date();
     const id = newId('message');
     const preview = previewOf(type, content);
     const { message, contactR, touch } = await this.prisma.transaction(async () => {
+      const rails = await this.guardRails.enter(ctx, to);
       const contactR = await this.contacts.resolveForPhone(ctx, to);
+      if (rails) await this.guardRails.check(ctx, rails, to, contactR.contact.id, now);
       const { conversation, created } = await this.conversations.ensure(ctx, phone.id, contactR.contact.id, now, preview);
-      if (needsOpenWindow(type) && !isWindowOpen(conversation, now)) throw outsideWindow(created ? null : conversation, type);
+      let out: { type: string; content: unknown; fallback?: Prisma.InputJsonValue; template: Template | null } = {
+        type,
+        content,
+        fallback: fallback ? pendingFallback(fallback.content) : undefined,
+        template,
+      };
+      if (needsOpenWindow(type) && !isWindowOpen(conversation, now)) {
+        if (!fallback) throw outsideWindow(created ? null : conversation, type);
+        // A scheduled send decides at send_at: the customer may write before then.
+        if (!sendAt) out = { ...withFallbackUsed(type, content, fallback.content), template: fallback.template };
+      }
+      const optedOut = out.template ? optOutRefusal(contactR.contact, out.template.category, out.template.name) : null;
+      if (optedOut) throw optedOut;
       const message = await this.repo.insert(ctx.organizationId, {
         id,
         phoneNumberId: phone.id,
         conversationId: conversation.id,
         contactId: contactR.contact.id,
         direction: 'outbound',
-        type,
-        content: content as Prisma.InputJsonValue,
-        body: searchableText(type, content),
+        type: out.type,
+        content: out.content as Prisma.InputJsonValue,
+        body: searchableText(out.type, out.content),
         contextWamid,
-        status: 'queued',
+        status: sendAt ? 'scheduled' : 'queued',
         source: ctx.via === 'mcp' ? 'mcp' : 'api',
         bizOpaqueCallbackData: id,
-        queuedAt: now,
+        queuedAt: sendAt ? null : now,
+        sendAt,
+        fallback: out.fallback,
       });
-      const touch = await this.conversations.recordOutbound(ctx, conversation, created, now, preview);
+      // A scheduled send becomes the conversation's latest message when it goes out (ScheduledSends.release).
+      const touch = sendAt && !created ? { conversation, created, changes: [] } : await this.conversations.recordOutbound(ctx, conversation, created, now, previewOf(out.type, out.content));
       await this.audit.record(ctx, {
         action: 'message.created',
         targetType: 'message',
         targetId: id,
-        metadata: { type, phone_number_id: phone.id, conversation_id: conversation.id, to },
+        metadata: {
+          type: out.type,
+          phone_number_id: phone.id,
+          conversation_id: conversation.id,
+          to,
+          ...(sendAt ? { send_at: sendAt.toISOString() } : {}),
+          ...(fallback ? { fallback_used: out.type !== type } : {}),
+        },
       });
       return { message, contactR, touch };
     });
-    await this.enqueue(message.organizationId, message.id);
+    const delayMs = sendAt ? fireDelayMs(sendAt, new Date()) : 0;
+    // Beyond the horizon the sweep arms the job as send_at approaches.
+    if (delayMs !== null) await this.enqueue(message.organizationId, message.id, delayMs);
     await this.contacts.emitResolution(ctx.organizationId, contactR);
     await this.conversations.emitTouch(ctx.organizationId, touch);
     const record = { ...message, contact: contactR.contact };
@@ -171,6 +209,20 @@ export class MessagesService {
     } catch (err) {
       this.logger.warn({ messageId, err: String(err) }, 'enqueue failed; the recovery sweep will pick the message up');
     }
+  }
+
+  /** A fallback template is checked like a template send, whether or not the window ends up needing it. */
+  private async fallbackFor(ctx: TenantContext, phone: PhoneNumber, input: unknown): Promise<{ content: Record<string, unknown>; template: Template }> {
+    const content = toPlain(input) as Record<string, unknown>;
+    let template: Template;
+    try {
+      template = await this.templates.checkSendable(ctx, phone, content as unknown as TemplateReference);
+    } catch (err) {
+      // The same checks as a template send; the error names the fallback's field.
+      if (err instanceof AppError && err.param?.startsWith('template')) throw new AppError(err.code, err.message, { ...err.details, param: `fallback_${err.param}` });
+      throw err;
+    }
+    return { content: (await this.resolveMediaIds(ctx, phone, content, 'template')) as Record<string, unknown>, template };
   }
 
   /** A quoted or reacted-to message: a wamid as is, or our msg_ id of a message of this number that Meta accepted. */

@@ -2,12 +2,14 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { AppConfig } from '#config';
 import { QueueProducer, QUEUES } from '#queue';
 import { PeriodicTask } from '../common/periodic-task.js';
-import { MessageStatusUpdater } from './message-status-updater.service.js';
 import { MessagesRepository } from './messages.repository.js';
+import { ScheduledSends } from './scheduled-sends.service.js';
 
 const BATCH = 500;
 /** A queued row younger than this is probably being enqueued by the request that wrote it. */
 const FRESH_MS = 2_000;
+/** Scheduled sends due up to one sweep interval plus this ahead get their delayed job now. */
+const LOOKAHEAD_MARGIN_MS = 1_000;
 
 export interface SweepResult {
   requeued: number;
@@ -28,8 +30,8 @@ export class MessagesSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     private readonly repo: MessagesRepository,
     private readonly queue: QueueProducer,
-    private readonly status: MessageStatusUpdater,
     private readonly config: AppConfig,
+    private readonly scheduledSends: ScheduledSends,
   ) {
     this.task = new PeriodicTask('messages sweep', config.sweepIntervalMs, () => this.sweep(), this.logger);
   }
@@ -85,22 +87,32 @@ export class MessagesSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     return n;
   }
 
-  /** (c) Scheduled sends whose time has come. */
+  /**
+   * (c) Scheduled sends: overdue ones (their job was lost with a restart or with Redis' data) are released now;
+   * those due before the next sweep get their delayed job (a no-op when it exists), so they still go out on time.
+   */
   private async releaseScheduled(now: Date): Promise<number> {
-    const rows = await this.repo.findScheduledDueForSystem(now, BATCH);
+    const rows = await this.repo.findScheduledDueForSystem(new Date(now.getTime() + this.config.sweepIntervalMs + LOOKAHEAD_MARGIN_MS), BATCH);
     let n = 0;
     for (const r of rows) {
-      if (!(await this.repo.transition(r.organizationId, r.id, ['scheduled'], { status: 'queued', queuedAt: now }))) continue;
+      if (r.sendAt && r.sendAt.getTime() > now.getTime()) {
+        await this.enqueue(r.organizationId, r.id, r.sendAt.getTime() - now.getTime());
+        continue;
+      }
+      const message = await this.repo.findById(r.organizationId, r.id);
+      if (!message) continue;
+      const released = await this.scheduledSends.release(message, now);
+      if (released.kind === 'failed') n++;
+      if (released.kind !== 'queued') continue;
       n++;
-      await this.status.announce(r.organizationId, r.id, 'scheduled');
       await this.enqueue(r.organizationId, r.id);
     }
     return n;
   }
 
-  private async enqueue(organizationId: string, messageId: string): Promise<void> {
+  private async enqueue(organizationId: string, messageId: string, delayMs = 0): Promise<void> {
     try {
-      await this.queue.enqueue(QUEUES.messageDelivery, { messageId, organizationId }, { jobId: messageId });
+      await this.queue.enqueue(QUEUES.messageDelivery, { messageId, organizationId }, { jobId: messageId, ...(delayMs > 0 ? { delayMs } : {}) });
     } catch (err) {
       this.logger.warn({ messageId, err: String(err) }, 'enqueue failed; the next sweep retries');
     }

@@ -295,7 +295,7 @@ describe('messaging domain (PostgreSQL)', () => {
 
     it('lists conversations newest first with a stable cursor, and filters by contact name, phone and status', async () => {
       const c = await t.organization();
-      const base = Date.now() - 60_000;
+      const base = Math.floor((Date.now() - 60_000) / 1000) * 1000; // whole seconds: Meta timestamps have no milliseconds
       for (let i = 0; i < 5; i++) await inbound(c.phone, `62822200000${i}`, `wamid.list-${i}`, new Date(base + i * 1000), `m${i}`);
       const page1 = await conversations.list(c.ctx, { limit: 2 });
       const page2 = await conversations.list(c.ctx, { limit: 2, cursor: page1.nextCursor! });

@@ -12,6 +12,7 @@ import { failureFromMeta, MessageStatusUpdater } from '../messages/message-statu
 import { presentMessage } from '../messages/message.presenter.js';
 import { previewOf, searchableText } from '../messages/message-text.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
+import { MarketingOptOutService } from '../opt-out/marketing-opt-out.service.js';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service.js';
 import { TemplatesService } from '../templates/templates.service.js';
 
@@ -45,6 +46,7 @@ export class MetaWebhookIngestService {
     private readonly templates: TemplatesService,
     private readonly events: DomainEvents,
     private readonly prisma: PrismaService,
+    private readonly optOut: MarketingOptOutService,
   ) {}
 
   async process(payload: unknown): Promise<IngestResult> {
@@ -120,12 +122,14 @@ export class MetaWebhookIngestService {
         receivedAt: at,
         ...(firstError ? { metaErrorCode: firstError.code, metaErrorTitle: firstError.title, metaErrorDetails: firstError.error_data?.details ?? null } : {}),
       });
-      if (!message) return { message: null, contactR, touch: null };
+      if (!message) return { message: null, contactR, touch: null, optOut: null };
       const touch = await this.conversations.recordInbound(ctx, conversation, created, at, preview);
-      return { message, contactR, touch };
+      const optOut = await this.optOut.applyInbound(ctx, contactR.contact, { id: message.id, type, content, at });
+      return { message, contactR, touch, optOut };
     });
     if (!outcome.message) return 'duplicate';
     await this.contacts.emitResolution(ctx.organizationId, outcome.contactR);
+    if (outcome.optOut) await this.contacts.emitResolution(ctx.organizationId, outcome.optOut);
     if (outcome.touch) await this.conversations.emitTouch(ctx.organizationId, outcome.touch);
     await this.events.emit(
       ctx.organizationId,

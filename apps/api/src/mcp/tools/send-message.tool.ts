@@ -15,7 +15,8 @@ export class SendMessageTool implements McpTool<SendMessageDto> {
     'list_phone_numbers; optional when there is only one). Set type and the body object of the same name: text {body}, ' +
     'image / video / audio / document / sticker {link or id, caption}, location, contacts, reaction, template {name, language: {code}, components}, ' +
     'or interactive (button, list, cta_url, carousel). Free-form types only reach someone who wrote to you in the last 24 hours; ' +
-    'otherwise send an approved template (list_templates shows them and their parameters). ' +
+    'otherwise send an approved template (list_templates shows them and their parameters), or add fallback_template to a free-form ' +
+    'message so the template goes out only if the window is closed. send_at (ISO 8601 with a timezone, up to 30 days ahead) schedules the message. ' +
     'The message is queued and delivered asynchronously: get_conversation shows its status (sent, delivered, read, failed).';
   readonly annotations = SENDS;
   readonly args = SendMessageDto;
@@ -31,7 +32,8 @@ export class SendMessageTool implements McpTool<SendMessageDto> {
       data,
       summary:
         `Message ${data.id} ${messageGist(data)} accepted for ${data.to} from ${data.phone_number_id} (conversation ${data.conversation_id}); ` +
-        `status ${data.status}. Delivery is asynchronous: get_conversation shows when it is delivered or read.`,
+        `status ${data.status}${data.send_at ? ` (goes out at ${data.send_at})` : ''}${data.fallback_used ? '; the window was closed, so the fallback template was sent' : ''}. ` +
+        'Delivery is asynchronous: get_conversation shows when it is delivered or read.',
     };
   }
 }

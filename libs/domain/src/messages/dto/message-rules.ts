@@ -47,6 +47,20 @@ export function OnlyTheTypeBody(options?: ValidationOptions): PropertyDecorator 
   );
 }
 
+/** A fallback template stands in for the types the 24 h window blocks; a template needs none, a reaction has none. */
+export function FallbackForFreeForm(options?: ValidationOptions): PropertyDecorator {
+  return rule(
+    'fallbackForFreeForm',
+    (_v, args) => {
+      const type = (args.object as { type?: unknown }).type;
+      if (type === 'template') return `${args.property} is only for free-form types: a template is delivered outside the 24-hour window anyway`;
+      if (type === 'reaction') return `${args.property} is not allowed on reactions (a template cannot stand in for a reaction)`;
+      return undefined;
+    },
+    options,
+  );
+}
+
 /** A media object names its file either by id or by link, never both. */
 export function MediaSource(options?: ValidationOptions): PropertyDecorator {
   return rule('mediaSource', (v, args) => mediaSourceProblem(v, args.property), options);

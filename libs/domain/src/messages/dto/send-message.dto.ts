@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { InteractiveBodyDto } from './interactive-body.dto.js';
 import { AudioBodyDto, DocumentBodyDto, ImageBodyDto, StickerBodyDto, VideoBodyDto } from './media-body.dto.js';
-import { InteractiveRules, MediaSource, MESSAGE_TYPES, OnlyTheTypeBody } from './message-rules.js';
+import { FallbackForFreeForm, InteractiveRules, MediaSource, MESSAGE_TYPES, OnlyTheTypeBody } from './message-rules.js';
+import { SEND_AT_PATTERN } from '../scheduled-send.js';
 import { ContactCardDto, LocationBodyDto, MessageContextDto, ReactionBodyDto, TextBodyDto } from './simple-bodies.dto.js';
 import { TemplateBodyDto } from './template-body.dto.js';
 
@@ -138,4 +139,30 @@ export class SendMessageDto {
   @ValidateNested()
   @Type(() => InteractiveBodyDto)
   interactive?: InteractiveBodyDto;
+
+  @ApiPropertyOptional({
+    description:
+      'Schedule the send: an ISO 8601 date-time with a timezone, in the future and at most 30 days ahead. The message is stored as ' +
+      'scheduled and goes out at that time (cancel it before with POST /v1/messages/{id}/cancel). Everything is validated now; ' +
+      'the 24-hour window of a free-form message is checked again at send time (the fallback_template, if any, is used when it closed).',
+    example: '2026-05-01T09:00:00+07:00',
+    format: 'date-time',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SEND_AT_PATTERN, { message: 'send_at must be an ISO 8601 date-time with a timezone, e.g. 2026-05-01T09:00:00+07:00' })
+  send_at?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'For free-form types (not template or reaction): an approved template { name, language: { code }, components } sent instead ' +
+      'when the 24-hour window is closed (at send time for scheduled messages). Checked like a template send up front; the message ' +
+      'then shows fallback_used and its original content.',
+    type: () => TemplateBodyDto,
+  })
+  @IsOptional()
+  @FallbackForFreeForm()
+  @ValidateNested()
+  @Type(() => TemplateBodyDto)
+  fallback_template?: TemplateBodyDto;
 }
