@@ -10,6 +10,7 @@ import { MAX_SEND_ATTEMPTS, orderWaitMs, retryDelayMs } from './delivery-retry.j
 import { failureFromMeta, MessageStatusUpdater } from './message-status-updater.service.js';
 import { MessagesRepository } from './messages.repository.js';
 import { ScheduledSends } from './scheduled-sends.service.js';
+import { Metrics } from '../observability/metrics.js';
 
 type Job = JobContext<JobPayloads['message-delivery']>;
 
@@ -32,6 +33,7 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     private readonly buckets: TokenBuckets,
     private readonly status: MessageStatusUpdater,
     private readonly scheduled: ScheduledSends,
+    private readonly metrics: Metrics,
   ) {}
 
   async handle(job: Job): Promise<void> {
@@ -63,9 +65,14 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     if (phone.status === 'paused')
       return void (await this.status.fail(message, ['queued'], { ourCode: 'phone_number_paused', title: phone.pausedReason ?? null }));
 
+    // A small burst (a tenth of a second's worth) paces sends evenly: any one-second window then holds at most
+    // ~1.1 × the cap, where a bucket as deep as the cap would allow twice the cap across a window edge.
     const rate = phone.throughputPerSecond;
-    const bucket = await this.buckets.take(`send:${phone.id}`, rate, rate);
-    if (!bucket.allowed) throw new RescheduleError(Math.max(5, bucket.retryAfterMs));
+    const bucket = await this.buckets.take(`send:${phone.id}`, Math.max(1, Math.ceil(rate / 10)), rate);
+    if (!bucket.allowed) {
+      this.metrics.sends.inc({ outcome: 'throttled' });
+      throw new RescheduleError(Math.max(5, bucket.retryAfterMs));
+    }
 
     // Everything that can fail for reasons of ours happens before the claim, so it never strands a `sending` row.
     const creds = this.phoneNumbers.credentialsFor(phone);
@@ -80,8 +87,10 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     try {
       wamid = (await this.graph.sendMessage(creds, phone.metaPhoneNumberId, body)).wamid;
     } catch (err) {
+      this.metrics.sends.inc({ outcome: err instanceof GraphApiError && err.classification.retry === 'none' ? 'failed' : 'retried' });
       return this.onSendError(claimed, phone, err);
     }
+    this.metrics.sends.inc({ outcome: 'sent' });
     const applied = await this.status.apply(claimed, { status: 'sent', at: new Date(), wamid });
     if (!applied) this.logger.debug({ messageId }, 'a status webhook advanced the message before the Graph answer was recorded');
   }

@@ -121,10 +121,10 @@ export class MessagesRepository {
   // (status, updated_at) index. Every row they return carries its organizationId for the follow-up calls.
 
   /** `queued` rows that are due (no retry delay pending) and were last touched before `touchedBefore`. */
-  findQueuedDueForSystem(now: Date, touchedBefore: Date, limit: number): Promise<Pick<Message, 'id' | 'organizationId'>[]> {
+  findQueuedDueForSystem(now: Date, touchedBefore: Date, limit: number): Promise<Pick<Message, 'id' | 'organizationId' | 'source'>[]> {
     return this.prisma.db.message.findMany({
       where: { status: 'queued', updatedAt: { lt: touchedBefore }, OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] },
-      select: { id: true, organizationId: true },
+      select: { id: true, organizationId: true, source: true },
       orderBy: { id: 'asc' },
       take: limit,
     });

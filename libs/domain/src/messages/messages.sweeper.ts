@@ -1,3 +1,4 @@
+import { BROADCAST_PRIORITY } from '../broadcasts/broadcast-rules.js';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { QueueProducer, QUEUES } from '#queue';
@@ -58,7 +59,8 @@ export class MessagesSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     if (rows.length === 0) return 0;
     await this.queue.enqueueBulk(
       QUEUES.messageDelivery,
-      rows.map((r) => ({ data: { messageId: r.id, organizationId: r.organizationId }, opts: { jobId: r.id } })),
+      // Recovered broadcast messages keep their lower priority, so a recovery never lets them starve one-to-one sends.
+      rows.map((r) => ({ data: { messageId: r.id, organizationId: r.organizationId }, opts: { jobId: r.id, ...(r.source === 'broadcast' ? { priority: BROADCAST_PRIORITY } : {}) } })),
     );
     return rows.length;
   }
