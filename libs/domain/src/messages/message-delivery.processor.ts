@@ -20,6 +20,9 @@ type Job = JobContext<JobPayloads['message-delivery']>;
  * bucket shared by every worker), a compare-and-set claim `queued → sending`, the call with our id in
  * biz_opaque_callback_data, then `sent` with the wamid — or the failure / the retry the Meta error calls for.
  */
+/** The share of a number's cap the delivery pacing uses (see handle()). */
+const PACING_SHARE = 0.96;
+
 @Injectable()
 @QueueProcessor(QUEUES.messageDelivery, { concurrency: 20, maxAttempts: 50, backoff: { baseMs: 1_000, maxMs: 60_000 } })
 export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> {
@@ -65,10 +68,11 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     if (phone.status === 'paused')
       return void (await this.status.fail(message, ['queued'], { ourCode: 'phone_number_paused', title: phone.pausedReason ?? null }));
 
-    // A small burst (a tenth of a second's worth) paces sends evenly: any one-second window then holds at most
-    // ~1.1 × the cap, where a bucket as deep as the cap would allow twice the cap across a window edge.
+    // No burst (capacity 1) and a refill of 96 % of the cap: a one-second window holds at most 1 + 0.96 × cap sends,
+    // i.e. never more than the cap (Meta counts per second), with headroom for network jitter on the way to Meta.
+    // A bucket as deep as the cap would allow up to twice the cap across a window edge.
     const rate = phone.throughputPerSecond;
-    const bucket = await this.buckets.take(`send:${phone.id}`, Math.max(1, Math.ceil(rate / 10)), rate);
+    const bucket = await this.buckets.take(`send:${phone.id}`, 1, Math.max(rate * PACING_SHARE, 0.5));
     if (!bucket.allowed) {
       this.metrics.sends.inc({ outcome: 'throttled' });
       throw new RescheduleError(Math.max(5, bucket.retryAfterMs));
