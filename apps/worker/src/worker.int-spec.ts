@@ -34,4 +34,19 @@ describe('worker bootstrap', () => {
       await worker.close();
     }
   });
+
+  it('serves Prometheus metrics, including sends by outcome, when WORKER_METRICS_PORT is set', async () => {
+    const config = new AppConfig({ ...secrets, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, WORKER_METRICS_PORT: '0' });
+    const worker = await startWorker(config);
+    try {
+      const res = await fetch(worker.metricsUrl!);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('kdv_message_sends_total');
+      expect(text).toContain('process_cpu_user_seconds_total');
+      expect((await fetch(worker.metricsUrl!.replace('/metrics', '/other'))).status).toBe(404);
+    } finally {
+      await worker.close();
+    }
+  });
 });

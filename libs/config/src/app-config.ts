@@ -59,6 +59,8 @@ export class AppConfig {
   /** How often the retention job (maintenance task `retention`) is enqueued where processors run. */
   readonly retentionIntervalMs: number;
   readonly shutdownTimeoutMs: number;
+  /** Worker processes serve Prometheus metrics on this port when set (they have no HTTP server otherwise). */
+  readonly workerMetricsPort: number | undefined;
 
   constructor(env: Record<string, string | undefined>) {
     const read = (key: string) => {
@@ -97,6 +99,7 @@ export class AppConfig {
     this.reconcileAfterMs = int(read('RECONCILE_AFTER_MS'), 'RECONCILE_AFTER_MS', 120_000, 1_000, 86_400_000);
     this.retentionIntervalMs = int(read('RETENTION_INTERVAL_MS'), 'RETENTION_INTERVAL_MS', 15 * 60_000, 1_000, 86_400_000);
     this.shutdownTimeoutMs = int(read('SHUTDOWN_TIMEOUT_MS'), 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000);
+    this.workerMetricsPort = read('WORKER_METRICS_PORT') === undefined ? undefined : int(read('WORKER_METRICS_PORT'), 'WORKER_METRICS_PORT', 0, 0, 65535);
 
     // Secrets: explicit values win; the embedded default generates them once and keeps them in the data dir.
     const secrets = this.embedded ? loadOrCreateSecrets(this.dataDir) : undefined;
