@@ -43,6 +43,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code = HTTP_STATUS_CODES[status];
+      if (code === 'validation_failed') return malformedRequest(exception);
       if (code) return new AppError(code, status === 404 ? `No route ${req.method} ${req.path}.` : undefined);
     }
     const bodyErr = exception as { type?: string };
@@ -51,4 +52,15 @@ export class AppExceptionFilter implements ExceptionFilter {
     this.logger.error({ request_id: req.id, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : exception }, 'unhandled error');
     return new AppError('internal_error');
   }
+}
+
+/**
+ * A 400 raised below our validation (the router's path decoding, multer's form parsing) still names what was wrong
+ * in `param`, as every validation error does: the path, the form field multer reports, else the body.
+ */
+function malformedRequest(exception: HttpException): AppError {
+  const cause = exception.cause as { field?: unknown } | undefined;
+  if (cause instanceof URIError) return AppError.validation('path', 'The URL path is not validly percent-encoded.');
+  if (cause && typeof cause.field === 'string' && cause.field) return AppError.validation(cause.field, exception.message);
+  return AppError.validation('body', 'The request is invalid.');
 }

@@ -24,7 +24,7 @@ export class MediaController {
   @ApiOperation({ summary: 'Upload a file for sending (multipart: file + phone_number_id); WhatsApp’s per-type limits apply' })
   // Memory storage (multer's default) under a hard cap: the largest size any WhatsApp type allows.
   // Idempotency runs after the upload is parsed, so the file is part of the request identity.
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_MEDIA_BYTES, files: 1, fields: 10, parts: 12 } }), MultipartIdempotencyInterceptor)
+  @UseInterceptors(FileInterceptor('file', { defParamCharset: 'utf8', limits: { fileSize: MAX_MEDIA_BYTES, files: 1, fields: 10, parts: 12 } }), MultipartIdempotencyInterceptor)
   async upload(@Tenant() ctx: TenantContext, @UploadedFile() file: UploadedMediaFile | undefined, @Body() body: UploadMediaDto) {
     return presentMedia(await this.media.upload(ctx, { phoneNumberId: body.phone_number_id, file, declaredType: body.type }));
   }
