@@ -1,13 +1,6 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { AppConfig } from '#config';
 import { PrismaService } from '#db';
-import { PinoLogger } from '#domain';
 import { QueueProducer, QUEUES } from '#queue';
-import { startApi, type StartedApi } from '../src/bootstrap.js';
-import type { TestApi } from './harness.js';
+import { startTestApi, type TestApi } from './harness.js';
 import { connectSandboxNumber, customerWrites, eventually } from './messaging-helpers.js';
 
 /**
@@ -15,42 +8,12 @@ import { connectSandboxNumber, customerWrites, eventually } from './messaging-he
  * bounded deletes, jsonb_set, payload text search) on the embedded default's PGlite.
  */
 describe('broadcasts, retention and erasure on the embedded default (PGlite)', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdv-brd-embedded-'));
-  let started: StartedApi;
   let api: TestApi;
 
   beforeAll(async () => {
-    const port = 20000 + crypto.randomInt(20000);
-    const config = new AppConfig({
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      SWEEP_INTERVAL_MS: '500',
-    });
-    started = await startApi(config, { logger: new PinoLogger('silent') });
-    const key = started.bootstrap!.plaintextKey;
-    const auth = (k = key) => ({ Authorization: `Bearer ${k}` });
-    api = {
-      ...started,
-      key,
-      config,
-      db: undefined as never,
-      auth,
-      async request(method, p, body, headers = {}) {
-        const res = await fetch(started.url + p, {
-          method,
-          headers: { ...auth(), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-      },
-    };
+    api = await startTestApi({ embedded: true });
   });
-  afterAll(async () => {
-    await started?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => api?.close());
 
   it('sends a broadcast to completion with counters, replies and recipients; retention and erasure run', async () => {
     const number = await connectSandboxNumber(api);
@@ -94,8 +57,8 @@ describe('broadcasts, retention and erasure on the embedded default (PGlite)', (
     expect((await api.request('PATCH', '/v1/settings/retention', { audit_logs_days: 30 })).body).toMatchObject({
       audit_logs_days: 30,
     });
-    const db = started.app.get(PrismaService).db;
-    const orgId = started.bootstrap!.organizationId;
+    const db = api.app.get(PrismaService).db;
+    const orgId = api.bootstrap!.organizationId;
     await db.auditLog.create({
       data: {
         id: 'aud_embedded_old',
@@ -105,7 +68,7 @@ describe('broadcasts, retention and erasure on the embedded default (PGlite)', (
         createdAt: new Date(Date.now() - 40 * 86_400_000),
       },
     });
-    await started.app.get(QueueProducer).enqueue(QUEUES.maintenance, { task: 'retention' });
+    await api.app.get(QueueProducer).enqueue(QUEUES.maintenance, { task: 'retention' });
     await eventually(
       async () => ((await db.auditLog.count({ where: { id: 'aud_embedded_old' } })) === 0 ? true : undefined),
       'the retention job',

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppConfig } from '#config';
@@ -10,6 +11,7 @@ export interface TestApi extends StartedApi {
   /** The bootstrap organization's full-scope live key. */
   key: string;
   config: AppConfig;
+  /** Undefined in embedded mode (PGlite under a temporary DATA_DIR). */
   db: TestDatabase;
   /** Auth headers for the bootstrap key (or another). */
   auth(key?: string): Record<string, string>;
@@ -22,7 +24,10 @@ export interface TestApi extends StartedApi {
  * `redis` is true; otherwise the in-process queue driver). The sandbox is mounted in-process unless SANDBOX_URL
  * is given. Stop it with close(): it also drops the database.
  */
-export async function startTestApi(opts: { redis?: boolean; env?: Record<string, string>; db?: TestDatabase } = {}): Promise<TestApi> {
+export async function startTestApi(
+  opts: { redis?: boolean; embedded?: boolean; env?: Record<string, string>; db?: TestDatabase } = {},
+): Promise<TestApi> {
+  if (opts.embedded) return startEmbedded(opts.env);
   const db = opts.db ?? (await createTestDatabase());
   const key = generateApiKey('live');
   const port = await freePort();
@@ -42,6 +47,24 @@ export async function startTestApi(opts: { redis?: boolean; env?: Record<string,
   };
   const config = new AppConfig(env);
   const api = await startApi(config, { logger: new PinoLogger(config.logLevel) });
+  return withClient(api, key, config, db, async () => {
+    await api.close();
+    if (!opts.db) await db.drop();
+  });
+}
+
+/** The embedded default as `npm start` runs it: PGlite under a fresh DATA_DIR, generated secrets, a demo key. */
+async function startEmbedded(extra: Record<string, string> = {}): Promise<TestApi> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdv-embedded-'));
+  const config = new AppConfig({ PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'silent', SWEEP_INTERVAL_MS: '500', ...extra });
+  const api = await startApi(config, { logger: new PinoLogger(config.logLevel) });
+  return withClient(api, api.bootstrap!.plaintextKey, config, undefined as never, async () => {
+    await api.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+}
+
+function withClient(api: StartedApi, key: string, config: AppConfig, db: TestDatabase, close: () => Promise<void>): TestApi {
   const auth = (k = key) => ({ Authorization: `Bearer ${k}` });
   return {
     ...api,
@@ -49,6 +72,7 @@ export async function startTestApi(opts: { redis?: boolean; env?: Record<string,
     config,
     db,
     auth,
+    close,
     async request(method, p, body, headers = {}) {
       const res = await fetch(api.url + p, {
         method,
@@ -63,10 +87,6 @@ export async function startTestApi(opts: { redis?: boolean; env?: Record<string,
         /* keep text */
       }
       return { status: res.status, body: parsed, headers: res.headers };
-    },
-    async close() {
-      await api.close();
-      if (!opts.db) await db.drop();
     },
   };
 }

@@ -1,11 +1,4 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { AppConfig } from '#config';
-import { PinoLogger } from '#domain';
-import { startApi, type StartedApi } from '../src/bootstrap.js';
-import type { TestApi } from './harness.js';
+import { startTestApi, type TestApi } from './harness.js';
 import { connectSdkClient, errorOf } from './mcp/mcp-client.js';
 import { connectSandboxNumber, conversationWith, customerWrites, eventually, messageReaching } from './messaging-helpers.js';
 
@@ -14,37 +7,12 @@ import { connectSandboxNumber, conversationWith, customerWrites, eventually, mes
  * keyset pagination, full-text search, ON CONFLICT upserts) must work there exactly as on PostgreSQL.
  */
 describe('messaging on the embedded default (PGlite, in-process queue)', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdv-msg-embedded-'));
-  let started: StartedApi;
   let api: TestApi;
 
   beforeAll(async () => {
-    const port = 20000 + crypto.randomInt(20000);
-    const config = new AppConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent', SWEEP_INTERVAL_MS: '500' });
-    started = await startApi(config, { logger: new PinoLogger('silent') });
-    const key = started.bootstrap!.plaintextKey;
-    const auth = (k = key) => ({ Authorization: `Bearer ${k}` });
-    api = {
-      ...started,
-      key,
-      config,
-      db: undefined as never,
-      auth,
-      async request(method, p, body, headers = {}) {
-        const res = await fetch(started.url + p, {
-          method,
-          headers: { ...auth(), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-      },
-    };
+    api = await startTestApi({ embedded: true });
   });
-  afterAll(async () => {
-    await started?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => api?.close());
 
   it('ingests, sends to read, lists and searches', async () => {
     const number = await connectSandboxNumber(api);
