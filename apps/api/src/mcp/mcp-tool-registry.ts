@@ -128,7 +128,9 @@ function splitFormat(raw: unknown, dflt: ResponseFormat): { format: ResponseForm
 
 function rejectAny(rest: Record<string, unknown>): object {
   const extra = Object.keys(rest)[0];
-  if (extra !== undefined) throw new AppError('unknown_parameter', `Unknown parameter: ${extra}.`, { param: extra });
+  // An empty key has no name of its own: the arguments object is at fault (param must never be empty).
+  if (extra !== undefined)
+    throw new AppError('unknown_parameter', extra ? `Unknown parameter: ${extra}.` : 'Unknown parameter: "" (an empty key).', { param: extra || 'arguments' });
   return {};
 }
 

@@ -186,5 +186,7 @@ export class MetaWebhookIngestService {
 
 function unixSeconds(ts: string | undefined): Date {
   const n = Number(ts);
-  return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : new Date();
+  const at = new Date(n * 1000);
+  // Beyond what a Date holds (year 275760) is as meaningless as no timestamp, and would fail the insert forever.
+  return Number.isFinite(n) && n > 0 && !Number.isNaN(at.getTime()) ? at : new Date();
 }

@@ -10,7 +10,8 @@ export class UpdatePhoneNumberDto {
   @IsOptional()
   @IsString()
   @Length(16, 4096)
-  @Matches(/^\S+$/, { message: 'access_token must not contain whitespace' })
+  // It travels in an HTTP header, which carries only printable ASCII (Meta's tokens are ASCII anyway).
+  @Matches(/^[\x21-\x7e]+$/, { message: 'access_token must be printable ASCII without whitespace' })
   access_token?: string;
 
   @ApiProperty({ description: 'Messages per second this number may send, 1 to 1000.', required: false, minimum: 1, maximum: 1000 })
