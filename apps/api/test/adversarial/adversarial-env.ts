@@ -221,8 +221,15 @@ export class TenantSnapshots {
       const key = JSON.stringify(counts);
       if (!busy && key === previous) return counts;
       previous = busy ? undefined : key;
-      if (Date.now() > deadline)
-        throw new Error(`organization ${organizationId} did not settle: ${key}; queues ${JSON.stringify(depths)}; sandbox webhooks pending ${hooks.pending}, in flight ${hooks.in_flight}`);
+      if (Date.now() > deadline) {
+        const unprocessed = await this.prisma.client.$queryRawUnsafe<unknown[]>(
+          `SELECT id, status, attempts, error, left(payload::text, 600) AS payload FROM inbound_event WHERE status <> 'processed' ORDER BY received_at DESC LIMIT 3`,
+        );
+        throw new Error(
+          `organization ${organizationId} did not settle: ${key}; queues ${JSON.stringify(depths)}; sandbox webhooks pending ${hooks.pending}, ` +
+            `in flight ${hooks.in_flight}; unprocessed Meta webhooks: ${JSON.stringify(unprocessed)}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, busy ? 20 : 25));
     }
   }

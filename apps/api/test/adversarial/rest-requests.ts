@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { kindOfParam, type Operation } from './adversarial-env.js';
-import type { OrgFixtures } from './org-fixtures.js';
-import { PNG } from './org-fixtures.js';
+import { PNG, type OrgFixtures } from './org-fixtures.js';
 import { mutatedBody, NASTY_STRINGS, validValue, type Hint, type JsonSchema } from './schema-arbitrary.js';
 
 export interface FuzzRequest {

@@ -18,7 +18,7 @@ export interface SchemaOptions {
 /** Generated strings stay short unless a boundary is being probed: runs stay fast and bodies readable. */
 const SOFT_MAX_STRING = 24;
 const SOFT_MAX_ITEMS = 3;
-const MAX_DEPTH = 8;
+const MAX_DEPTH = 20;
 
 export function resolveRef(schema: JsonSchema, root: JsonSchema | undefined): JsonSchema {
   let s = schema;
@@ -58,11 +58,17 @@ function gen(raw: JsonSchema, opts: SchemaOptions, depth: number): fc.Arbitrary<
   const s = normalize(raw, opts.root);
   if (depth > MAX_DEPTH) return fc.constant(s.type === 'array' ? [] : s.type === 'object' ? {} : null);
   const alternatives = (s.anyOf ?? s.oneOf) as JsonSchema[] | undefined;
-  if (alternatives?.length) return fc.oneof(...alternatives.map((a) => gen(a, opts, depth + 1)));
+  if (alternatives?.length) {
+    // Keywords beside anyOf/oneOf (a format, a description) apply to every alternative as well.
+    const { anyOf: _a, oneOf: _o, ...beside } = s;
+    return fc.oneof(...alternatives.map((a) => gen({ ...normalize(a, opts.root), ...beside }, opts, depth + 1)));
+  }
   if ('const' in s) return fc.constant(s.const);
   if (Array.isArray(s.enum) && s.enum.length) return withNull(s, fc.constantFrom(...(s.enum as unknown[])));
   if (Array.isArray(s.type)) return fc.oneof(...(s.type as string[]).map((t) => gen({ ...s, type: t }, opts, depth)));
-  switch (s.type) {
+  // A format, a pattern or a length bound without a type still describes a string (IsDateString, IsISO8601…).
+  const type = s.type ?? (s.format || s.pattern || s.maxLength !== undefined || s.minLength !== undefined ? 'string' : undefined);
+  switch (type) {
     case 'string':
       return withNull(s, stringOf(s));
     case 'integer':
@@ -88,21 +94,15 @@ function withNull(s: JsonSchema, arb: fc.Arbitrary<unknown>): fc.Arbitrary<unkno
 }
 
 function stringOf(s: JsonSchema): fc.Arbitrary<string> {
-  if (typeof s.pattern === 'string') {
-    const re = new RegExp(s.pattern);
-    const max = typeof s.maxLength === 'number' ? s.maxLength : Infinity;
-    return fc.stringMatching(re).filter((v) => v.length <= max && v.length <= 600);
-  }
-  switch (s.format) {
-    case 'date-time':
-      return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
-    case 'date':
-      return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-    case 'email':
-      return fc.emailAddress().filter((e) => e.length <= (s.maxLength ?? 320));
-    case 'uri':
-    case 'url':
-      return fc.webUrl({ validSchemes: ['https'] });
+  const re = typeof s.pattern === 'string' ? new RegExp(s.pattern) : undefined;
+  const formatted = formattedString(s.format as string | undefined);
+  // A format (date-time) is stricter than the pattern that often accompanies it (which allows month 13).
+  if (formatted) return formatted.filter((v) => (!re || re.test(v)) && v.length <= (s.maxLength ?? Infinity));
+  if (re) {
+    const min = typeof s.minLength === 'number' ? s.minLength : 0;
+    const max = Math.min(typeof s.maxLength === 'number' ? s.maxLength : Infinity, 600);
+    // Small matches rarely reach a long minimum (a 16-character token): draw larger ones then.
+    return fc.stringMatching(re, min >= 8 ? { size: 'large' } : {}).filter((v) => v.length >= min && v.length <= max);
   }
   const min = typeof s.minLength === 'number' ? s.minLength : 0;
   const max = typeof s.maxLength === 'number' ? s.maxLength : Infinity;
@@ -116,6 +116,26 @@ function stringOf(s: JsonSchema): fc.Arbitrary<string> {
   // The boundary itself, where off-by-one and byte-vs-character mistakes live.
   if (Number.isFinite(max) && max > soft && max <= 5000) arbs.push(fc.string({ minLength: max, maxLength: max, unit: 'grapheme-ascii' }));
   return fc.oneof(...arbs);
+}
+
+function formattedString(format: string | undefined): fc.Arbitrary<string> | undefined {
+  const when = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true });
+  switch (format) {
+    case 'date-time':
+      return when.map((d) => d.toISOString());
+    case 'date':
+      return when.map((d) => d.toISOString().slice(0, 10));
+    case 'email':
+      return fc.emailAddress().filter((e) => e.length <= 320);
+    case 'uri':
+    case 'url':
+      // Plain host labels: fc.webUrl's "a--b" labels are refused by the url format of JSON Schema validators.
+      return fc
+        .tuple(fc.array(fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/), { minLength: 1, maxLength: 3 }), fc.stringMatching(/^[a-z]{2,6}$/), fc.stringMatching(/^[a-z0-9/_-]{0,20}$/))
+        .map(([labels, tld, path]) => `https://${labels.join('.')}.${tld}/${path}`);
+    default:
+      return undefined;
+  }
 }
 
 function integerOf(s: JsonSchema): fc.Arbitrary<number> {
@@ -228,6 +248,10 @@ export const NASTY_STRINGS: readonly string[] = [
   '٣',
   'İ',
   'ß'.repeat(300),
+  '2026-02-30T25:61:00Z',
+  '2026-13-45T00:00:00+07:00',
+  '0000-01-01T00:00:00Z',
+  '275760-09-13T00:00:00.001Z',
 ];
 
 /** Deeply nested junk: arrays in objects in arrays, `depth` levels. */

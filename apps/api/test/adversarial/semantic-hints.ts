@@ -16,12 +16,32 @@ export function semanticHints(fx: OrgFixtures, receiverUrl: string): Hint {
   return (name: string, schema: JsonSchema) => {
     const isString = schema.type === 'string' || (!schema.type && !schema.anyOf);
     if (name === 'contact_ids' && schema.type === 'array') return fc.array(fc.constantFrom(ids.ctc, fx.customer.contactId), { maxLength: 3 });
-    if (name === 'events' && schema.type === 'array') return undefined;
+    if (schema.type === 'object') {
+      // A message's parts as a sender would fill them, so that generated sends get past validation to the rules.
+      switch (name) {
+        case 'fallback_template':
+          return fc.constant(undefined);
+        case 'template':
+          return schema.properties?.category ? undefined : fc.constant({ name: fx.template.name, language: { code: fx.template.language } });
+        case 'image':
+        case 'video':
+        case 'audio':
+        case 'document':
+        case 'sticker':
+          return schema.properties?.link ? fc.constantFrom({ id: ids.med }, { link: `https://example.invalid/file-${name}` }) : undefined;
+        case 'text':
+          return schema.properties?.body ? fc.string({ minLength: 1, maxLength: 60 }).filter((b) => b.trim().length > 0).map((body) => ({ body })) : undefined;
+        default:
+          return undefined;
+      }
+    }
     if (!isString) return undefined;
     switch (name) {
       case 'phone_number_id':
         return fc.constantFrom(ids.pn, fx.metaPhoneNumberId);
       case 'to':
+        // Mostly the customer whose window is open, so that free-form sends can be accepted.
+        return fc.oneof({ arbitrary: fc.constant(fx.customer.phone), weight: 4 }, { arbitrary: fc.constantFrom(fx.contact.phone, fx.customer.phone.slice(1)), weight: 1 }, { arbitrary: phone, weight: 1 });
       case 'from':
       case 'phone':
         return fc.oneof(fc.constantFrom(fx.customer.phone, fx.contact.phone, fx.customer.phone.slice(1)), phone);
@@ -57,6 +77,9 @@ export function semanticHints(fx: OrgFixtures, receiverUrl: string): Hint {
       case 'q':
       case 'search':
         return fc.constantFrom(fx.contact.name, fx.customer.text.slice(0, 10), 'order');
+      case 'send_at':
+        // A schedule is one more rule to satisfy (future, at most 30 days); valid sends mostly go now.
+        return fc.constant(undefined);
       case 'cursor':
         // A made-up cursor is refused (invalid_cursor) before anything else is looked at; valid requests omit it.
         return fc.constant(undefined);
