@@ -33,8 +33,8 @@ export async function freshDatabase() {
 }
 
 /** Starts one of the product's processes from dist and resolves once `ready` matches its output. */
-export function startProcess(name, script, env, ready = /listening on|processors|listening/i) {
-  const child = spawn(process.execPath, [path.join(ROOT, script)], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(name, script, env, ready = /listening on|processors|listening/i, execArgv = []) {
+  const child = spawn(process.execPath, [...execArgv, path.join(ROOT, script)], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (d) => {

@@ -23,7 +23,7 @@ export type Db = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$trans
 @Injectable()
 export class PrismaService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Database');
-  private readonly als = new AsyncLocalStorage<Db>();
+  private readonly als = new AsyncLocalStorage<{ db: Db; afterCommit: Array<() => void> }>();
   readonly client: PrismaClient;
   readonly kind: 'postgres' | 'pglite';
   private readonly pglite?: PGlite;
@@ -59,13 +59,34 @@ export class PrismaService implements OnModuleInit, OnModuleDestroy {
 
   /** The current transaction when inside `transaction()`, else the base client. */
   get db(): Db {
-    return this.als.getStore() ?? this.client;
+    return this.als.getStore()?.db ?? this.client;
   }
 
   /** Runs fn in one transaction; nested calls join the outer one. */
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.als.getStore()) return fn();
-    return this.client.$transaction((tx) => this.als.run(tx as Db, fn), { timeout: 15_000, maxWait: 10_000 });
+    const afterCommit: Array<() => void> = [];
+    const result = await this.client.$transaction((tx) => this.als.run({ db: tx as Db, afterCommit }, fn), { timeout: 15_000, maxWait: 10_000 });
+    for (const callback of afterCommit) {
+      try {
+        callback();
+      } catch (err) {
+        // The change is committed: a failing side effect must not make the caller believe it was not.
+        this.logger.error(`after-commit callback failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Runs `callback` once the current transaction has committed (never if it rolls back), or now outside one. For
+   * side effects other processes act on, such as cache invalidations: sent before the commit, they could make
+   * another process reload the old row.
+   */
+  afterCommit(callback: () => void): void {
+    const store = this.als.getStore();
+    if (store) store.afterCommit.push(callback);
+    else callback();
   }
 
   async ping(): Promise<void> {

@@ -12,6 +12,7 @@ export * from './in-process-driver.js';
 export * from './bullmq-driver.js';
 export * from './redis-connection.js';
 export * from './redis.service.js';
+export * from './invalidation-bus.js';
 export * from './token-buckets.js';
 export * from './memory-token-buckets.js';
 export * from './redis-token-buckets.js';

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '#config';
 import { BullmqDriver } from './bullmq-driver.js';
 import { InProcessDriver } from './in-process-driver.js';
+import { InvalidationBus } from './invalidation-bus.js';
 import { MemoryTokenBuckets } from './memory-token-buckets.js';
 import { ProcessorHost } from './processor-host.service.js';
 import { QueueDriver } from './queue-driver.js';
@@ -23,6 +24,7 @@ import { TokenBuckets } from './token-buckets.js';
   imports: [DiscoveryModule],
   providers: [
     RedisService,
+    InvalidationBus,
     {
       provide: QueueDriver,
       useFactory: (config: AppConfig): QueueDriver =>
@@ -42,7 +44,7 @@ import { TokenBuckets } from './token-buckets.js';
     ProcessorHost,
     { provide: QUEUE_MODULE_OPTIONS, useValue: {} },
   ],
-  exports: [RedisService, QueueProducer, QueueStats, ProcessorHost, TokenBuckets, QueueDriver],
+  exports: [RedisService, InvalidationBus, QueueProducer, QueueStats, ProcessorHost, TokenBuckets, QueueDriver],
 })
 export class QueueModule {
   static forRoot(options: QueueModuleOptions = {}): DynamicModule {

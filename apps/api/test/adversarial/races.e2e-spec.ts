@@ -5,7 +5,7 @@ import { SandboxAdminClient } from '#sandbox';
 import { TEST_REDIS_URL, testRedisPrefix } from '#testing';
 import { startTestApi, type TestApi } from '../harness.js';
 import { postMcp } from '../mcp/mcp-client.js';
-import { conversationWith, customerWrites } from '../messaging-helpers.js';
+import { conversationWith, customerWrites, eventually } from '../messaging-helpers.js';
 import { freePort } from './adversarial-env.js';
 import { randomPhone } from './org-fixtures.js';
 
@@ -197,5 +197,50 @@ describe('idempotency and rate-limit races (e2e, 4 api processes, one database, 
       expect(third.admitted).toBeGreaterThanOrEqual(N);
       expect(third.admitted).toBeLessThanOrEqual(N + refill(third.startedAt, third.endedAt));
     }, 120_000);
+  });
+
+  describe('per-process caches stay coherent across processes', () => {
+    /** Polls each process until `accepts` holds; the cache TTL is 30 s, so passing within 2 s proves the invalidation. */
+    async function onEveryProcessWithin(ms: number, accepts: (api: TestApi) => Promise<boolean>): Promise<void> {
+      for (const api of apis) await eventually(async () => ((await accepts(api)) ? true : undefined), `process ${api.url}`, ms);
+    }
+
+    it('a key revoked through one process is refused by all four, though each had it cached', async () => {
+      const org = await organizationWithCustomer('Revoke');
+      const second = await apis[0].request('POST', '/v1/api_keys', { name: 'doomed' }, apis[0].auth(org.key));
+      expect(second.status).toBe(201);
+      for (const api of apis) expect((await api.request('GET', '/v1/me', undefined, api.auth(second.body.key))).status).toBe(200);
+
+      const revoked = await apis[1].request('DELETE', `/v1/api_keys/${second.body.id}`, undefined, apis[1].auth(org.key));
+      expect(revoked.status).toBe(200);
+      await onEveryProcessWithin(2_000, async (api) => (await api.request('GET', '/v1/me', undefined, api.auth(second.body.key))).status === 401);
+      // The organization's other key is unaffected everywhere.
+      for (const api of apis) expect((await api.request('GET', '/v1/me', undefined, api.auth(org.key))).status).toBe(200);
+    });
+
+    it('new limits set through one process apply on all four at once', async () => {
+      const org = await organizationWithCustomer('Limits');
+      for (const api of apis) expect((await api.request('GET', '/v1/me', undefined, api.auth(org.key))).headers.get('x-ratelimit-limit')).toBe('100000');
+      await apis[2].app.get(OrganizationsService).setLimits(org.id, { readsPerMinute: 777 });
+      await onEveryProcessWithin(2_000, async (api) => (await api.request('GET', '/v1/me', undefined, api.auth(org.key))).headers.get('x-ratelimit-limit') === '777');
+    });
+
+    it('a webhook subscription created through one process gets the events another process emits', async () => {
+      const org = await organizationWithCustomer('Subs');
+      const send = (api: TestApi, marker: string) =>
+        api.request('POST', '/v1/messages', { phone_number_id: org.pn, to: org.customer, type: 'text', text: { body: marker } }, api.auth(org.key));
+      // Every process has now looked up (and cached) "no subscriptions" for this organization.
+      for (const api of apis) expect((await send(api, 'before')).status).toBe(202);
+
+      const sub = await apis[0].request('POST', '/v1/webhook_subscriptions', { url: 'http://127.0.0.1:9/hook', events: ['message.created'] }, apis[0].auth(org.key));
+      expect(sub.status).toBe(201);
+      // Sends are sequential and only message.created is subscribed: each accepted send must add one delivery.
+      const deliveries = async () => (await apis[0].request('GET', `/v1/webhook_deliveries?subscription_id=${sub.body.id}&limit=100`, undefined, apis[0].auth(org.key))).body.data.length as number;
+      await onEveryProcessWithin(2_000, async (api) => {
+        const before = await deliveries();
+        expect((await send(api, `after ${api.url}`)).status).toBe(202);
+        return (await deliveries()) === before + 1;
+      });
+    });
   });
 });

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type ApiKey } from '#db';
+import { InvalidationBus } from '#queue';
 import { AppError } from '../common/app-error.js';
 import { newId } from '../common/ids.js';
 import type { TenantContext } from '../common/tenant-context.js';
 import { AuditService } from '../audit/audit.service.js';
+import { ReadThroughCache } from '../cache/read-through-cache.js';
 import { limitsFor, type OrganizationLimits } from '../organizations/plans.js';
 import { displayPrefix, generateApiKey, hashApiKey, parseApiKey, type KeyMode } from './api-key-format.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
@@ -18,15 +20,35 @@ export interface Authenticated {
 /** lastUsedAt is informational: write it at most once a minute per key instead of on every request. */
 const TOUCH_EVERY_MS = 60_000;
 
+/** Invalidation topic of resolved keys; its keys are organization ids (revocation, new limits). */
+export const API_KEYS_TOPIC = 'api_keys';
+
+interface ResolvedKey {
+  id: string;
+  organizationId: string;
+  scope: ApiKeyScope;
+  mode: KeyMode;
+  limits: OrganizationLimits;
+}
+
 @Injectable()
 export class ApiKeysService {
   private readonly lastTouched = new Map<string, number>();
+  /**
+   * Every request resolves its key: cached per process (two queries saved per request), dropped in every process
+   * the moment a key of the organization is revoked or its limits change, and at most 30 s old if Redis ever loses
+   * that message.
+   */
+  private readonly resolved: ReadThroughCache<ResolvedKey>;
 
   constructor(
     private readonly repo: ApiKeysRepository,
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
-  ) {}
+    private readonly bus: InvalidationBus,
+  ) {
+    this.resolved = new ReadThroughCache(bus, { topic: API_KEYS_TOPIC, ttlMs: 30_000, maxEntries: 10_000 });
+  }
 
   /** Creates a key; the plaintext is returned once and never stored. */
   async create(
@@ -56,19 +78,26 @@ export class ApiKeysService {
     if (!plaintext) throw new AppError('missing_api_key');
     const parsed = parseApiKey(plaintext);
     if (!parsed) throw new AppError('invalid_api_key');
-    const row = await this.repo.findActiveByHash(hashApiKey(plaintext));
-    if (!row) throw new AppError('invalid_api_key');
-    this.touchLater(row.organizationId, row.id);
+    const hash = hashApiKey(plaintext);
+    const key = await this.resolved.get(hash, () => this.resolve(hash));
+    if (!key) throw new AppError('invalid_api_key');
+    this.touchLater(key.organizationId, key.id);
     return {
-      ctx: {
-        organizationId: row.organizationId,
-        apiKeyId: row.id,
-        actorType: 'api_key',
-        scope: row.scope as ApiKeyScope,
-        keyMode: row.mode as KeyMode,
-      },
-      limits: limitsFor(row.organization),
+      ctx: { organizationId: key.organizationId, apiKeyId: key.id, actorType: 'api_key', scope: key.scope, keyMode: key.mode },
+      limits: key.limits,
     };
+  }
+
+  /** Call after an organization's keys or limits changed (inside or outside a transaction). */
+  forgetResolvedKeys(organizationId: string): void {
+    this.prisma.afterCommit(() => this.bus.publish(API_KEYS_TOPIC, organizationId));
+  }
+
+  private async resolve(hash: string): Promise<{ value: ResolvedKey; group: string } | undefined> {
+    const row = await this.repo.findActiveByHash(hash);
+    if (!row) return undefined;
+    const value = { id: row.id, organizationId: row.organizationId, scope: row.scope as ApiKeyScope, mode: row.mode as KeyMode, limits: limitsFor(row.organization) };
+    return { value, group: row.organizationId };
   }
 
   list(ctx: TenantContext): Promise<ApiKey[]> {
@@ -84,6 +113,7 @@ export class ApiKeysService {
         return existing; // already revoked: revoking again is a no-op
       }
       await this.audit.record(ctx, { action: 'api_key.revoked', targetType: 'api_key', targetId: id });
+      this.forgetResolvedKeys(ctx.organizationId);
       return (await this.repo.findById(ctx.organizationId, id))!;
     });
   }

@@ -1,5 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type WebhookSubscription } from '#db';
+import { InvalidationBus } from '#queue';
+import { ReadThroughCache } from '../cache/read-through-cache.js';
+
+/** Invalidation topic of the active-subscription index; its keys are organization ids. */
+const ACTIVE_SUBSCRIPTIONS_TOPIC = 'webhook_subscriptions';
+
+/** What fan-out needs of an active subscription. */
+export interface ActiveSubscription {
+  id: string;
+  events: string[];
+}
 
 export interface NewWebhookSubscription {
   id: string;
@@ -25,12 +36,26 @@ export type WebhookSubscriptionChanges = Partial<
   >
 >;
 
+/**
+ * Every domain event asks which subscriptions want it (three events per accepted message), so the active ones are
+ * cached per organization and process. Every write below that can change that set publishes an invalidation after
+ * its transaction commits; keeping them in this one class is what makes a forgotten write path unlikely.
+ */
 @Injectable()
 export class WebhookSubscriptionsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly active: ReadThroughCache<ActiveSubscription[]>;
 
-  create(organizationId: string, row: NewWebhookSubscription): Promise<WebhookSubscription> {
-    return this.prisma.db.webhookSubscription.create({ data: { ...row, organizationId } });
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly bus: InvalidationBus,
+  ) {
+    this.active = new ReadThroughCache(bus, { topic: ACTIVE_SUBSCRIPTIONS_TOPIC, ttlMs: 30_000, maxEntries: 10_000 });
+  }
+
+  async create(organizationId: string, row: NewWebhookSubscription): Promise<WebhookSubscription> {
+    const created = await this.prisma.db.webhookSubscription.create({ data: { ...row, organizationId } });
+    this.changed(organizationId);
+    return created;
   }
 
   findById(organizationId: string, id: string): Promise<WebhookSubscription | null> {
@@ -53,10 +78,16 @@ export class WebhookSubscriptionsRepository {
   }
 
   /** Fan-out: the active subscriptions that chose this event (or every event). */
-  listActiveFor(organizationId: string, eventType: string): Promise<WebhookSubscription[]> {
-    return this.prisma.db.webhookSubscription.findMany({
-      where: { organizationId, status: 'active', OR: [{ events: { has: eventType } }, { events: { has: '*' } }] },
+  async listActiveFor(organizationId: string, eventType: string): Promise<ActiveSubscription[]> {
+    const all = await this.active.get(organizationId, async () => {
+      const rows = await this.prisma.db.webhookSubscription.findMany({
+        where: { organizationId, status: 'active' },
+        select: { id: true, events: true },
+        orderBy: { id: 'asc' },
+      });
+      return { value: rows, group: organizationId };
     });
+    return all!.filter((s) => s.events.includes(eventType) || s.events.includes('*'));
   }
 
   activeIds(organizationId: string): Promise<string[]> {
@@ -71,11 +102,13 @@ export class WebhookSubscriptionsRepository {
     data: WebhookSubscriptionChanges,
   ): Promise<WebhookSubscription | null> {
     const r = await this.prisma.db.webhookSubscription.updateMany({ where: { organizationId, id }, data });
+    this.changed(organizationId);
     return r.count === 1 ? this.findById(organizationId, id) : null;
   }
 
   async delete(organizationId: string, id: string): Promise<boolean> {
     const r = await this.prisma.db.webhookSubscription.deleteMany({ where: { organizationId, id } });
+    this.changed(organizationId);
     return r.count === 1;
   }
 
@@ -85,6 +118,7 @@ export class WebhookSubscriptionsRepository {
       where: { organizationId, id, status: 'active' },
       data: { status: 'disabled', disabledReason: reason },
     });
+    this.changed(organizationId);
     return r.count === 1;
   }
 
@@ -106,5 +140,10 @@ export class WebhookSubscriptionsRepository {
       data: { consecutiveFailures: { increment: 1 } },
     });
     return this.findById(organizationId, id);
+  }
+
+  /** Called after each write: the invalidation goes out now, or once the surrounding transaction commits. */
+  private changed(organizationId: string): void {
+    this.prisma.afterCommit(() => this.bus.publish(ACTIVE_SUBSCRIPTIONS_TOPIC, organizationId));
   }
 }
