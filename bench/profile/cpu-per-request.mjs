@@ -71,6 +71,9 @@ async function main() {
     const send = () => call('POST', '/v1/messages', { phone_number_id: number.id, to: `+62812${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
     const sent = await send();
     const ops = {
+      // Floors: the framework alone (public route), then authentication + rate limit + one small read.
+      'GET /healthz': () => fetch(`${base}/healthz`).then((r) => r.text()),
+      'GET /v1/me': () => call('GET', '/v1/me'),
       'POST /v1/messages (template)': send,
       'GET /v1/messages/{id}': () => call('GET', `/v1/messages/${sent.id}`),
       'GET /v1/conversations/{id}/messages?limit=50': () => call('GET', `/v1/conversations/${sent.conversation_id}/messages?limit=50`),

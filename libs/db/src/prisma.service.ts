@@ -62,6 +62,11 @@ export class PrismaService implements OnModuleInit, OnModuleDestroy {
     return this.als.getStore()?.db ?? this.client;
   }
 
+  /** True inside `transaction()`: reads there must see the transaction's own writes, so they bypass caches. */
+  get inTransaction(): boolean {
+    return this.als.getStore() !== undefined;
+  }
+
   /** Runs fn in one transaction; nested calls join the outer one. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.als.getStore()) return fn();

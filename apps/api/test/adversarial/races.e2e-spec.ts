@@ -225,6 +225,26 @@ describe('idempotency and rate-limit races (e2e, 4 api processes, one database, 
       await onEveryProcessWithin(2_000, async (api) => (await api.request('GET', '/v1/me', undefined, api.auth(org.key))).headers.get('x-ratelimit-limit') === '777');
     });
 
+    it('a number disconnected through one process can no longer send through any of the four', async () => {
+      const org = await organizationWithCustomer('Disconnect');
+      const send = (api: TestApi) => api.request('POST', '/v1/messages', { phone_number_id: org.pn, to: org.customer, type: 'text', text: { body: 'x' } }, api.auth(org.key));
+      for (const api of apis) expect((await send(api)).status).toBe(202); // every process has the number cached
+      expect((await apis[3].request('DELETE', `/v1/phone_numbers/${org.pn}`, undefined, apis[3].auth(org.key))).status).toBe(200);
+      await onEveryProcessWithin(2_000, async (api) => (await send(api)).status !== 202);
+    });
+
+    it('a template Meta paused (webhook received by one process) is refused by all four', async () => {
+      const org = await organizationWithCustomer('Template');
+      expect((await apis[0].request('POST', '/v1/templates/sync', { phone_number_id: org.pn }, apis[0].auth(org.key))).status).toBeLessThan(300);
+      const number = (await apis[0].request('GET', `/v1/phone_numbers/${org.pn}`, undefined, apis[0].auth(org.key))).body;
+      const send = (api: TestApi) =>
+        api.request('POST', '/v1/messages', { phone_number_id: org.pn, to: org.customer, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } }, api.auth(org.key));
+      for (const api of apis) expect((await send(api)).status).toBe(202);
+      await new SandboxAdminClient(`${apis[0].url}/sandbox`).setTemplateStatus({ phone_number_id: number.phone_number_id, name: 'hello_world', language: 'en_US', status: 'PAUSED' });
+      // One webhook hop (sandbox → first api) then the invalidation: seconds at most, the cache TTL is 30 s.
+      await onEveryProcessWithin(5_000, async (api) => (await send(api)).status !== 202);
+    });
+
     it('a webhook subscription created through one process gets the events another process emits', async () => {
       const org = await organizationWithCustomer('Subs');
       const send = (api: TestApi, marker: string) =>

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type PhoneNumber } from '#db';
+import { InvalidationBus } from '#queue';
+import { ReadThroughCache } from '../cache/read-through-cache.js';
 import { MetaNumberTakenError } from './meta-number-taken.error.js';
 
 export interface NewPhoneNumber {
@@ -38,28 +40,51 @@ export interface PhoneNumberFilter {
   limit: number;
 }
 
+/** Invalidation topic of cached numbers; its keys are organization ids. */
+const PHONE_NUMBERS_TOPIC = 'phone_numbers';
+
+/**
+ * Every send and every delivery reads its number by id, so `findById` is cached per process outside transactions.
+ * Every write below publishes an invalidation after it commits (all writes to the table are in this class).
+ */
 @Injectable()
 export class PhoneNumbersRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly byId: ReadThroughCache<PhoneNumber>;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly bus: InvalidationBus,
+  ) {
+    this.byId = new ReadThroughCache(bus, { topic: PHONE_NUMBERS_TOPIC, ttlMs: 30_000, maxEntries: 10_000 });
+  }
 
   async insert(organizationId: string, row: NewPhoneNumber): Promise<PhoneNumber> {
-    return uniqueGuard(() =>
+    const created = await uniqueGuard(() =>
       this.prisma.db.phoneNumber.create({
         data: { ...row, organizationId, connectedMetaId: row.metaPhoneNumberId, status: 'active' },
       }),
     );
+    this.changed(organizationId);
+    return created;
   }
 
   /** Re-activates a disconnected row of this organization, so its conversations and messages stay attached. */
   async reconnect(organizationId: string, id: string, changes: PhoneNumberChanges): Promise<PhoneNumber | null> {
     return uniqueGuard(async () => {
       const r = await this.prisma.db.phoneNumber.updateMany({ where: { organizationId, id, connectedMetaId: null }, data: changes });
+      this.changed(organizationId);
       return r.count === 1 ? this.findById(organizationId, id) : null;
     });
   }
 
-  findById(organizationId: string, id: string): Promise<PhoneNumber | null> {
-    return this.prisma.db.phoneNumber.findFirst({ where: { organizationId, id } });
+  async findById(organizationId: string, id: string): Promise<PhoneNumber | null> {
+    const load = () => this.prisma.db.phoneNumber.findFirst({ where: { organizationId, id } });
+    if (this.prisma.inTransaction) return load(); // must see this transaction's own writes
+    const row = await this.byId.get(`${organizationId}:${id}`, async () => {
+      const found = await load();
+      return found ? { value: found, group: organizationId } : undefined;
+    });
+    return row ?? null;
   }
 
   /** By Meta's numeric id within the organization; the connected row wins over older disconnected ones. */
@@ -96,12 +121,14 @@ export class PhoneNumbersRepository {
 
   async update(organizationId: string, id: string, changes: PhoneNumberChanges): Promise<PhoneNumber | null> {
     const r = await this.prisma.db.phoneNumber.updateMany({ where: { organizationId, id }, data: changes });
+    this.changed(organizationId);
     return r.count === 1 ? this.findById(organizationId, id) : null;
   }
 
   /** Compare-and-set on status: only rows currently in one of `from` change (pausing a disconnected number is a no-op). */
   async updateIfStatus(organizationId: string, id: string, from: string[], changes: PhoneNumberChanges): Promise<boolean> {
     const r = await this.prisma.db.phoneNumber.updateMany({ where: { organizationId, id, status: { in: from } }, data: changes });
+    this.changed(organizationId);
     return r.count === 1;
   }
 
@@ -113,6 +140,11 @@ export class PhoneNumbersRepository {
   /** Template status webhooks name only the WABA: every organization with a connected number on it. */
   listConnectedByWabaForSystem(wabaId: string): Promise<PhoneNumber[]> {
     return this.prisma.db.phoneNumber.findMany({ where: { wabaId, connectedMetaId: { not: null } }, orderBy: { id: 'asc' } });
+  }
+
+  /** Called after each write: the invalidation goes out now, or once the surrounding transaction commits. */
+  private changed(organizationId: string): void {
+    this.prisma.afterCommit(() => this.bus.publish(PHONE_NUMBERS_TOPIC, organizationId));
   }
 }
 

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { AppConfig } from '#config';
 import { PrismaService } from '#db';
+import { InvalidationBus } from '#queue';
 import { createTestDatabase, type TestDatabase } from '#testing';
 import { newId } from '../common/ids.js';
 import { MediaRepository } from '../media/media.repository.js';
@@ -20,19 +21,18 @@ describe('phone number, template and media repositories (PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    prisma = new PrismaService(
-      new AppConfig({
-        DATABASE_URL: db.url,
-        META_APP_SECRET: 'x',
-        META_VERIFY_TOKEN: 'y',
-        ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
-        LOG_LEVEL: 'silent',
-      }),
-    );
+    const config = new AppConfig({
+      DATABASE_URL: db.url,
+      META_APP_SECRET: 'x',
+      META_VERIFY_TOKEN: 'y',
+      ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'silent',
+    });
+    prisma = new PrismaService(config);
     await prisma.onModuleInit();
     for (const id of [orgA, orgB]) await prisma.db.organization.create({ data: { id, name: id } });
-    numbers = new PhoneNumbersRepository(prisma);
-    templates = new TemplatesRepository(prisma);
+    numbers = new PhoneNumbersRepository(prisma, new InvalidationBus(config));
+    templates = new TemplatesRepository(prisma, new InvalidationBus(config));
     media = new MediaRepository(prisma);
   });
   afterAll(async () => {

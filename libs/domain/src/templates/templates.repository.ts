@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type Template } from '#db';
+import { InvalidationBus } from '#queue';
+import { ReadThroughCache } from '../cache/read-through-cache.js';
 
 export interface TemplateFields {
   metaTemplateId: string | null;
@@ -21,26 +23,48 @@ export interface TemplateFilter {
 
 export const DELETED = 'DELETED';
 
+/** Invalidation topic of cached templates; its keys are organization ids. */
+const TEMPLATES_TOPIC = 'templates';
+
+/**
+ * Every template send looks its template up by name and language, so that lookup is cached per process outside
+ * transactions. Both writes below (sync's upsert, status changes) publish an invalidation after they commit.
+ */
 @Injectable()
 export class TemplatesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly byNameLanguage: ReadThroughCache<Template>;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly bus: InvalidationBus,
+  ) {
+    this.byNameLanguage = new ReadThroughCache(bus, { topic: TEMPLATES_TOPIC, ttlMs: 30_000, maxEntries: 10_000 });
+  }
 
   /** Insert or overwrite by (organization, WABA, name, language): one atomic statement, safe for concurrent syncs. */
-  upsert(organizationId: string, key: { id: string; wabaId: string; name: string; language: string }, fields: TemplateFields): Promise<Template> {
+  async upsert(organizationId: string, key: { id: string; wabaId: string; name: string; language: string }, fields: TemplateFields): Promise<Template> {
     const data = { ...fields, components: fields.components as object[] };
-    return this.prisma.db.template.upsert({
+    const row = await this.prisma.db.template.upsert({
       where: { organizationId_wabaId_name_language: { organizationId, wabaId: key.wabaId, name: key.name, language: key.language } },
       create: { ...key, organizationId, ...data },
       update: data,
     });
+    this.changed(organizationId);
+    return row;
   }
 
   findById(organizationId: string, id: string): Promise<Template | null> {
     return this.prisma.db.template.findFirst({ where: { organizationId, id } });
   }
 
-  findByNameLanguage(organizationId: string, wabaId: string, name: string, language: string): Promise<Template | null> {
-    return this.prisma.db.template.findFirst({ where: { organizationId, wabaId, name, language } });
+  async findByNameLanguage(organizationId: string, wabaId: string, name: string, language: string): Promise<Template | null> {
+    const load = () => this.prisma.db.template.findFirst({ where: { organizationId, wabaId, name, language } });
+    if (this.prisma.inTransaction) return load(); // must see this transaction's own writes
+    const row = await this.byNameLanguage.get(JSON.stringify([organizationId, wabaId, name, language]), async () => {
+      const found = await load();
+      return found ? { value: found, group: organizationId } : undefined;
+    });
+    return row ?? null;
   }
 
   listByName(organizationId: string, wabaId: string, name: string): Promise<Template[]> {
@@ -70,6 +94,7 @@ export class TemplatesRepository {
     const { components, ...rest } = changes;
     const data = { ...rest, ...(components ? { components: components as object[] } : {}) };
     const r = await this.prisma.db.template.updateMany({ where: { organizationId, id }, data });
+    this.changed(organizationId);
     return r.count === 1 ? this.findById(organizationId, id) : null;
   }
 
@@ -80,5 +105,10 @@ export class TemplatesRepository {
 
   findByNameLanguageForSystem(wabaId: string, name: string, language: string): Promise<Template[]> {
     return this.prisma.db.template.findMany({ where: { wabaId, name, language }, orderBy: { id: 'asc' } });
+  }
+
+  /** Called after each write: the invalidation goes out now, or once the surrounding transaction commits. */
+  private changed(organizationId: string): void {
+    this.prisma.afterCommit(() => this.bus.publish(TEMPLATES_TOPIC, organizationId));
   }
 }

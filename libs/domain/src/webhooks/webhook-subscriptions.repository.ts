@@ -79,14 +79,10 @@ export class WebhookSubscriptionsRepository {
 
   /** Fan-out: the active subscriptions that chose this event (or every event). */
   async listActiveFor(organizationId: string, eventType: string): Promise<ActiveSubscription[]> {
-    const all = await this.active.get(organizationId, async () => {
-      const rows = await this.prisma.db.webhookSubscription.findMany({
-        where: { organizationId, status: 'active' },
-        select: { id: true, events: true },
-        orderBy: { id: 'asc' },
-      });
-      return { value: rows, group: organizationId };
-    });
+    const load = () =>
+      this.prisma.db.webhookSubscription.findMany({ where: { organizationId, status: 'active' }, select: { id: true, events: true }, orderBy: { id: 'asc' } });
+    // Inside a transaction the read must see that transaction's own writes.
+    const all = this.prisma.inTransaction ? await load() : await this.active.get(organizationId, async () => ({ value: await load(), group: organizationId }));
     return all!.filter((s) => s.events.includes(eventType) || s.events.includes('*'));
   }
 
