@@ -109,6 +109,21 @@ describe('platform foundation (e2e)', () => {
       expect(res.status).toBe(400);
       expect(errorOf(res.body)).toMatchObject({ type: 'invalid_request_error', code: 'invalid_json' });
     });
+    it('a body that is not JSON → 415 unsupported_media_type, nothing created; JSON variants and bodiless POSTs pass', async () => {
+      const before = (await api.request('GET', '/v1/api_keys')).body.data.length;
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+        const res = await api.request('POST', '/v1/api_keys', '{"name":"x"}', { 'Content-Type': type });
+        expect(res.status).toBe(415);
+        expect(errorOf(res.body)).toMatchObject({ type: 'invalid_request_error', code: 'unsupported_media_type', param: 'Content-Type' });
+        expect(errorOf(res.body).message).toContain(type);
+      }
+      expect((await api.request('GET', '/v1/api_keys')).body.data.length).toBe(before);
+      const charset = await api.request('POST', '/v1/api_keys', '{"name":"charset"}', { 'Content-Type': 'application/json; charset=utf-8' });
+      expect(charset.status).toBe(201);
+      const bodiless = await api.request('POST', '/v1/api_keys', undefined, {});
+      expect(bodiless.status).toBe(400); // validation, not 415: there is no body whose type could be wrong
+      expect(errorOf(bodiless.body).code).toBe('validation_failed');
+    });
     it('unknown field → 400 naming it, nothing created', async () => {
       const before = (await api.request('GET', '/v1/api_keys')).body.data.length;
       const res = await api.request('POST', '/v1/api_keys', { name: 'x', admin: true });
