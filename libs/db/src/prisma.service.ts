@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { ClientBase } from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { AppConfig } from '#config';
@@ -32,7 +33,12 @@ export class PrismaService implements OnModuleInit, OnModuleDestroy {
   constructor(private readonly config: AppConfig) {
     if (config.databaseUrl) {
       this.kind = 'postgres';
-      this.client = new PrismaClient({ adapter: new PrismaPg({ ...pgConfigFromUrl(config.databaseUrl), max: 10 }) });
+      // Every pooled connection always has an 'error' listener. pg-pool drops its own listener when it hands a client
+      // out, and adapter-pg adds one only after `await pool.connect()`: a FATAL message (a terminated backend, a
+      // server restart) parsed in that gap is an unhandled 'error' event, which ends the process. The broken client
+      // is still discarded (its next query fails, and the pool removes it on release).
+      const onConnect = (client: ClientBase) => void client.on('error', (err: Error) => this.logger.warn(`database connection lost: ${err.message}`));
+      this.client = new PrismaClient({ adapter: new PrismaPg({ ...pgConfigFromUrl(config.databaseUrl), max: 10, onConnect }) });
     } else {
       this.kind = 'pglite';
       const dir = path.join(config.dataDir, 'pglite');
