@@ -1,9 +1,12 @@
 import crypto from 'node:crypto';
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { AppError, IdempotencyService } from '#domain';
 import type { AppRequest } from './request-types.js';
+
+/** Tries to store an idempotent request's outcome (about 0.6 s in all) before giving up on it. */
+const RECORD_ATTEMPTS = 4;
 
 /**
  * Idempotency-Key on POST. The rules live in IdempotencyService; this only adapts them to HTTP: replay the stored
@@ -12,6 +15,8 @@ import type { AppRequest } from './request-types.js';
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Idempotency');
+
   constructor(private readonly idempotency: IdempotencyService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -38,15 +43,34 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = IdempotencyService.requestHash(req.method, req.path, this.hashedBody(req));
     const begun = await this.idempotency.begin(org, key, hash);
     if (begun.kind === 'replay') throw new ReplayedResponse(begun.status, begun.body);
+    let body: unknown;
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      await this.idempotency.finish(org, key, routeStatus, body);
-      return body;
+      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (err) {
       const status = err instanceof AppError ? err.status : 500;
-      const body = err instanceof AppError ? err.toBody() : undefined;
-      await this.idempotency.finish(org, key, status, body);
+      await this.record(org, key, status, err instanceof AppError ? err.toBody() : undefined).catch((recordErr: unknown) =>
+        this.logger.warn({ err: String(recordErr) }, 'could not record a failed idempotent request; its key stays in progress'),
+      );
       throw err;
+    }
+    // The handler's effect has committed. Failing to store its answer must not become a 5xx: the client would retry,
+    // find no record and repeat the effect (a second message). Answer anyway; at worst the key stays in progress and
+    // a retry gets 409 instead of a duplicate.
+    await this.record(org, key, routeStatus, body).catch((recordErr: unknown) =>
+      this.logger.warn({ err: String(recordErr) }, 'could not record an idempotent answer; its key stays in progress'),
+    );
+    return body;
+  }
+
+  /** Stores the outcome, retrying briefly: a database blip (a pool connection terminated) passes within moments. */
+  private async record(org: string, key: string, status: number, body: unknown): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.idempotency.finish(org, key, status, body);
+      } catch (err) {
+        if (attempt >= RECORD_ATTEMPTS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
     }
   }
 }
