@@ -63,9 +63,11 @@ export class MessageStatusUpdater {
       }
       const patch = this.patchFor(current, update);
       if (await this.repo.transition(current.organizationId, current.id, [current.status], patch)) {
-        const updated = (await this.repo.findById(current.organizationId, current.id))!;
-        await this.afterMove(current, updated, update);
-        return updated;
+        // The row as this move left it. Re-reading it could already show a concurrent webhook's later move, and the
+        // event would then announce that status twice (sent → read, delivered → read) and never this one.
+        const moved = { ...current, ...(patch as Partial<Message>), updatedAt: new Date() };
+        await this.afterMove(current, moved, update);
+        return moved;
       }
       current = await this.repo.findById(message.organizationId, message.id);
     }
@@ -131,7 +133,7 @@ export class MessageStatusUpdater {
   private async fillGaps(current: Message, u: StatusUpdate): Promise<void> {
     const at = STATUS_TIMESTAMP[u.status];
     const gaps: MessagePatch = {};
-    if (u.status !== 'failed' && current.status !== 'failed' && current.status !== 'canceled' && current[at] == null) gaps[at] = u.at;
+    if (u.status !== 'failed' && current.status !== 'failed' && current.status !== 'canceled' && current[at] == null) gaps[at] = gapTime(current, u.status, u.at);
     if (u.wamid && !current.wamid) gaps.wamid = u.wamid;
     if (u.pricing !== undefined && current.pricing == null) gaps.pricing = u.pricing as Prisma.InputJsonValue;
     for (const [field, value] of Object.entries(gaps)) {
@@ -188,6 +190,18 @@ export function failureFromMeta(err: { code?: number; httpStatus?: number; kind:
     pauseNumber: c.pauseNumber,
     ...(c.flagContact ? { flagContact: c.flagContact } : {}),
   };
+}
+
+/**
+ * The time of a skipped-over status, kept between the times already recorded around it (sent_at ≤ delivered_at ≤
+ * read_at, as patchFor keeps them): Meta's one-second timestamps would otherwise undercut our millisecond ones.
+ */
+function gapTime(current: Message, status: Exclude<MetaMessageStatus, 'failed'>, at: Date): Date {
+  const order = [current.sentAt, current.deliveredAt, current.readAt];
+  const i = ['sent', 'delivered', 'read'].indexOf(status);
+  const ms = (dates: (Date | null)[]) => dates.filter((d): d is Date => !!d).map((d) => d.getTime());
+  const t = Math.min(Math.max(at.getTime(), ...ms(order.slice(0, i))), ...ms(order.slice(i + 1)));
+  return new Date(t);
 }
 
 function pauseReason(e: MessageFailure): string {

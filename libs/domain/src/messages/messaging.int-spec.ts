@@ -228,6 +228,9 @@ describe('messaging domain (PostgreSQL)', () => {
       expect(row.status).toBe('read');
       expect(row.pricing).toEqual(pricing); // carried by the late `sent`, kept although the status did not move
       expect(row.deliveredAt).not.toBeNull(); // the skipped-over status still gets its time
+      // …kept between the times around it, though Meta's whole-second timestamp is earlier than our sent_at.
+      expect(row.deliveredAt!.getTime()).toBeGreaterThanOrEqual(row.sentAt!.getTime());
+      expect(row.deliveredAt!.getTime()).toBeLessThanOrEqual(row.readAt!.getTime());
     });
 
     it('fails with Meta\'s code, title and details; failed is final', async () => {
