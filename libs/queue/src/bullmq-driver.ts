@@ -74,6 +74,11 @@ export class BullmqDriver extends QueueDriver {
       concurrency: processor.concurrency,
       // A job whose worker died twice mid-run goes to failed (then removed); the sweeps pick its row up again.
       maxStalledCount: 2,
+      // A killed worker's jobs stay "active" until their lock lapses and a stalled check runs: with BullMQ's 30 s +
+      // 30 s, a SIGKILL stopped a number's sends (and, through per-recipient order, whole conversations) for 25-40 s
+      // in the chaos suite; 10 s + 5 s brought the longest stall to ~2 s. Live jobs renew their lock every 5 s.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
       settings: {
         backoffStrategy: (_attemptsMade: number, _type?: string, err?: Error) =>
           err instanceof RetryLater ? err.delayMs : 0,

@@ -61,4 +61,33 @@ describe('MemoryTokenBuckets', () => {
     now += 11_000;
     expect((await buckets.take('k', 2, 1)).allowed).toBe(true);
   });
+
+  describe('reserve (send slots)', () => {
+    it('books consecutive slots one interval apart, the first one now', async () => {
+      const waits = [];
+      for (let i = 0; i < 4; i++) waits.push((await buckets.reserve('n', 250, 1_000)).waitMs);
+      expect(waits).toEqual([0, 250, 500, 750]);
+    });
+
+    it('books nothing beyond the horizon and says when the horizon will reach the next free slot', async () => {
+      for (let i = 0; i < 5; i++) expect((await buckets.reserve('n', 250, 1_000)).reserved).toBe(true); // 0…1000 ms
+      const refused = await buckets.reserve('n', 250, 1_000);
+      expect(refused).toEqual({ reserved: false, waitMs: 250 }); // next free at 1250 ms, horizon 1000 ms
+      now += 250;
+      expect(await buckets.reserve('n', 250, 1_000)).toEqual({ reserved: true, waitMs: 1_000 });
+    });
+
+    it('does not bank idle time: after a pause the next slot is now, not in the past', async () => {
+      await buckets.reserve('n', 100, 1_000);
+      now += 10_000;
+      expect((await buckets.reserve('n', 100, 1_000)).waitMs).toBe(0);
+      expect((await buckets.reserve('n', 100, 1_000)).waitMs).toBe(100); // no burst of 100 saved-up slots
+    });
+
+    it('keeps schedules apart and refuses an interval that describes none', async () => {
+      await buckets.reserve('a', 1_000, 1_000);
+      expect((await buckets.reserve('b', 1_000, 1_000)).waitMs).toBe(0);
+      await expect(buckets.reserve('c', 0, 1_000)).rejects.toThrow(RangeError);
+    });
+  });
 });

@@ -1,8 +1,9 @@
-import { assertBucketArgs, takeTokens, TokenBuckets, type TokenBucketResult } from './token-buckets.js';
+import { assertBucketArgs, reserveSlot, takeTokens, TokenBuckets, type SlotReservation, type TokenBucketResult } from './token-buckets.js';
 
 /** Single-process buckets for the embedded default. `now` is injectable so tests can drive the clock. */
 export class MemoryTokenBuckets extends TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; updatedAtMs: number; fullAtMs: number }>();
+  private readonly schedules = new Map<string, number>(); // key → next free slot (epoch ms)
   private takesSincePrune = 0;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -18,9 +19,18 @@ export class MemoryTokenBuckets extends TokenBuckets {
     return result;
   }
 
-  /** A full bucket is the same as an absent one; forgetting them bounds memory by the number of active keys. */
+  async reserve(key: string, intervalMs: number, horizonMs: number): Promise<SlotReservation> {
+    const now = this.now();
+    const { nextFreeMs, reservation } = reserveSlot(this.schedules.get(key), now, intervalMs, horizonMs);
+    if (nextFreeMs !== undefined) this.schedules.set(key, nextFreeMs);
+    if (++this.takesSincePrune >= 1000) this.prune(now);
+    return reservation;
+  }
+
+  /** A full bucket (or a schedule free now) is the same as an absent one; forgetting them bounds memory by active keys. */
   private prune(now: number): void {
     this.takesSincePrune = 0;
     for (const [key, bucket] of this.buckets) if (bucket.fullAtMs <= now) this.buckets.delete(key);
+    for (const [key, nextFreeMs] of this.schedules) if (nextFreeMs <= now) this.schedules.delete(key);
   }
 }

@@ -31,6 +31,27 @@ describe('RedisTokenBuckets', () => {
     expect(new Set(results.filter((r) => r.allowed).map((r) => r.remaining)).size).toBe(100); // 99 … 0, each once
   });
 
+  it('books send slots exactly across processes: 200 concurrent reservations from 4 connections, each slot once', async () => {
+    // Four clients stand for four workers pacing one number at 100 slots per second with a 1 s horizon.
+    const buckets = [1, 2, 3, 4].map(() => new RedisTokenBuckets(connect(), prefix));
+    const redisNow = async () => {
+      const [s, us] = await clients[0].time();
+      return Number(s) * 1000 + Number(us) / 1000;
+    };
+    const t0 = await redisNow();
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => buckets[i % 4].reserve('slots', 10, 1_000)));
+    const elapsed = (await redisNow()) - t0;
+    const booked = results.filter((r) => r.reserved);
+    // 101 slots fit in the horizon (0 … 1000 ms), one more per 10 ms the clock moved during the burst.
+    expect(booked.length).toBeGreaterThanOrEqual(101);
+    expect(booked.length).toBeLessThanOrEqual(101 + Math.ceil(elapsed / 10) + 1);
+    // No two bookings share a slot: the schedule moved 10 ms per booking, from no earlier than the burst's start.
+    const nextFree = Number(await clients[0].get(`${prefix}:schedule:slots`));
+    expect(nextFree - t0).toBeGreaterThanOrEqual(booked.length * 10 - 0.001);
+    const refused = results.filter((r) => !r.reserved);
+    expect(refused.every((r) => r.waitMs > 0 && r.waitMs <= 1_000)).toBe(true);
+  });
+
   it('prefixes and expires its keys', async () => {
     const client = connect();
     await new RedisTokenBuckets(client, prefix).take('ttl', 10, 1, 4);

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { assertBucketArgs, TokenBuckets, type TokenBucketResult } from './token-buckets.js';
+import { assertBucketArgs, TokenBuckets, type SlotReservation, type TokenBucketResult } from './token-buckets.js';
 
 /**
  * `takeTokens` (token-buckets.ts) in Lua, run atomically by Redis. The clock is Redis' own TIME, so every api and
@@ -33,6 +33,24 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(untilFull) + 1000)
 return { allowed, string.format('%.17g', tokens), retry, math.ceil(ts + untilFull) }
 `;
 
+/** `reserveSlot` (token-buckets.ts) in Lua, on Redis' clock; the key expires once its schedule is free again. */
+const RESERVE_SCRIPT = `
+local interval = tonumber(ARGV[1])
+local horizon = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local slot = tonumber(redis.call('GET', KEYS[1])) or now
+if slot < now then slot = now end
+local wait = slot - now
+if wait > horizon then
+  return { 0, string.format('%.17g', math.ceil(wait - horizon)) }
+end
+redis.call('SET', KEYS[1], string.format('%.17g', slot + interval), 'PX', math.ceil(wait + interval) + 1000)
+return { 1, string.format('%.17g', wait) }
+`;
+
+type ReserveCommand = (key: string, intervalMs: number, horizonMs: number) => Promise<[number, string]>;
+
 type TakeCommand = (
   key: string,
   capacity: number,
@@ -42,6 +60,7 @@ type TakeCommand = (
 
 export class RedisTokenBuckets extends TokenBuckets {
   private readonly command: TakeCommand;
+  private readonly reserveCommand: ReserveCommand;
 
   constructor(
     client: Redis,
@@ -53,6 +72,15 @@ export class RedisTokenBuckets extends TokenBuckets {
     if (!(name in client)) client.defineCommand(name, { numberOfKeys: 1, lua: TAKE_SCRIPT });
     const fn = (client as unknown as Record<string, TakeCommand>)[name];
     this.command = fn.bind(client);
+    const reserveName = 'kdvScheduleReserve';
+    if (!(reserveName in client)) client.defineCommand(reserveName, { numberOfKeys: 1, lua: RESERVE_SCRIPT });
+    this.reserveCommand = (client as unknown as Record<string, ReserveCommand>)[reserveName].bind(client);
+  }
+
+  async reserve(key: string, intervalMs: number, horizonMs: number): Promise<SlotReservation> {
+    if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new RangeError(`reservation interval must be > 0, got ${intervalMs}`);
+    const [reserved, waitMs] = await this.reserveCommand(`${this.prefix}:schedule:${key}`, intervalMs, horizonMs);
+    return { reserved: reserved === 1, waitMs: Number(waitMs) };
   }
 
   async take(key: string, capacity: number, refillPerSecond: number, cost = 1): Promise<TokenBucketResult> {

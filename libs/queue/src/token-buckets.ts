@@ -16,6 +16,37 @@ export interface TokenBucketResult {
  */
 export abstract class TokenBuckets {
   abstract take(key: string, capacity: number, refillPerSecond: number, cost?: number): Promise<TokenBucketResult>;
+
+  /**
+   * Books the next free slot of a schedule with one slot every `intervalMs` (GCRA's theoretical arrival time), if it
+   * starts within `horizonMs`: the caller then acts at `waitMs` from now, and callers never share a slot. Unlike
+   * `take`, waiters do not all retry at the moment a token appears (no thundering herd) and the caller knows its
+   * exact moment, so the pacing holds at the moment of acting rather than at the moment of asking.
+   */
+  abstract reserve(key: string, intervalMs: number, horizonMs: number): Promise<SlotReservation>;
+}
+
+export interface SlotReservation {
+  reserved: boolean;
+  /** Reserved: how long until the slot. Not reserved: how long until a slot would be within the horizon. */
+  waitMs: number;
+}
+
+/**
+ * The reservation arithmetic, shared by the memory implementation and mirrored in the Redis Lua script. `nextFreeMs`
+ * is the stored theoretical arrival time (undefined = absent = free now).
+ */
+export function reserveSlot(
+  nextFreeMs: number | undefined,
+  nowMs: number,
+  intervalMs: number,
+  horizonMs: number,
+): { nextFreeMs: number | undefined; reservation: SlotReservation } {
+  if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new RangeError(`reservation interval must be > 0, got ${intervalMs}`);
+  const slot = Math.max(nextFreeMs ?? nowMs, nowMs);
+  const waitMs = slot - nowMs;
+  if (waitMs > horizonMs) return { nextFreeMs, reservation: { reserved: false, waitMs: Math.ceil(waitMs - horizonMs) } };
+  return { nextFreeMs: slot + intervalMs, reservation: { reserved: true, waitMs } };
 }
 
 export function assertBucketArgs(capacity: number, refillPerSecond: number, cost: number): void {
