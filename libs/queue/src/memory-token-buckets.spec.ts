@@ -72,9 +72,9 @@ describe('MemoryTokenBuckets', () => {
     it('books nothing beyond the horizon and says when the horizon will reach the next free slot', async () => {
       for (let i = 0; i < 5; i++) expect((await buckets.reserve('n', 250, 1_000)).reserved).toBe(true); // 0…1000 ms
       const refused = await buckets.reserve('n', 250, 1_000);
-      expect(refused).toEqual({ reserved: false, waitMs: 250 }); // next free at 1250 ms, horizon 1000 ms
+      expect(refused).toEqual({ reserved: false, waitMs: 250, atMs: now + 1_250 }); // next free at 1250 ms, horizon 1000 ms
       now += 250;
-      expect(await buckets.reserve('n', 250, 1_000)).toEqual({ reserved: true, waitMs: 1_000 });
+      expect(await buckets.reserve('n', 250, 1_000)).toEqual({ reserved: true, waitMs: 1_000, atMs: now + 1_000 });
     });
 
     it('does not bank idle time: after a pause the next slot is now, not in the past', async () => {

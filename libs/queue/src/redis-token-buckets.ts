@@ -43,13 +43,13 @@ local slot = tonumber(redis.call('GET', KEYS[1])) or now
 if slot < now then slot = now end
 local wait = slot - now
 if wait > horizon then
-  return { 0, string.format('%.17g', math.ceil(wait - horizon)) }
+  return { 0, string.format('%.17g', math.ceil(wait - horizon)), string.format('%.17g', slot) }
 end
 redis.call('SET', KEYS[1], string.format('%.17g', slot + interval), 'PX', math.ceil(wait + interval) + 1000)
-return { 1, string.format('%.17g', wait) }
+return { 1, string.format('%.17g', wait), string.format('%.17g', slot) }
 `;
 
-type ReserveCommand = (key: string, intervalMs: number, horizonMs: number) => Promise<[number, string]>;
+type ReserveCommand = (key: string, intervalMs: number, horizonMs: number) => Promise<[number, string, string]>;
 
 type TakeCommand = (
   key: string,
@@ -79,8 +79,8 @@ export class RedisTokenBuckets extends TokenBuckets {
 
   async reserve(key: string, intervalMs: number, horizonMs: number): Promise<SlotReservation> {
     if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new RangeError(`reservation interval must be > 0, got ${intervalMs}`);
-    const [reserved, waitMs] = await this.reserveCommand(`${this.prefix}:schedule:${key}`, intervalMs, horizonMs);
-    return { reserved: reserved === 1, waitMs: Number(waitMs) };
+    const [reserved, waitMs, atMs] = await this.reserveCommand(`${this.prefix}:schedule:${key}`, intervalMs, horizonMs);
+    return { reserved: reserved === 1, waitMs: Number(waitMs), atMs: Number(atMs) };
   }
 
   async take(key: string, capacity: number, refillPerSecond: number, cost = 1): Promise<TokenBucketResult> {

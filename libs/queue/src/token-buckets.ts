@@ -30,6 +30,11 @@ export interface SlotReservation {
   reserved: boolean;
   /** Reserved: how long until the slot. Not reserved: how long until a slot would be within the horizon. */
   waitMs: number;
+  /**
+   * Reserved: the slot itself, epoch ms on the schedule's clock. Wait for this rather than for `waitMs` from the
+   * answer's arrival: the time the answer spent in transit varies per call and would bunch slots together.
+   */
+  atMs: number;
 }
 
 /**
@@ -45,8 +50,8 @@ export function reserveSlot(
   if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new RangeError(`reservation interval must be > 0, got ${intervalMs}`);
   const slot = Math.max(nextFreeMs ?? nowMs, nowMs);
   const waitMs = slot - nowMs;
-  if (waitMs > horizonMs) return { nextFreeMs, reservation: { reserved: false, waitMs: Math.ceil(waitMs - horizonMs) } };
-  return { nextFreeMs: slot + intervalMs, reservation: { reserved: true, waitMs } };
+  if (waitMs > horizonMs) return { nextFreeMs, reservation: { reserved: false, waitMs: Math.ceil(waitMs - horizonMs), atMs: slot } };
+  return { nextFreeMs: slot + intervalMs, reservation: { reserved: true, waitMs, atMs: slot } };
 }
 
 export function assertBucketArgs(capacity: number, refillPerSecond: number, cost: number): void {
