@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -46,7 +45,6 @@ export async function startApi(config: AppConfig, opts: { logger?: PinoLogger } 
   await app.init();
   const boot = await app.get(OrganizationsService).bootstrap(config.bootstrapApiKey);
   await app.listen(config.port, '0.0.0.0');
-  keepConnectionsLongerThanProxies(app.getHttpServer() as Server);
   const address = app.getHttpServer().address() as { port: number };
   return {
     app,
@@ -69,14 +67,4 @@ function mountOpenApi(app: NestExpressApplication): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, () => doc, { jsonDocumentUrl: 'v1/openapi.json', useGlobalPrefix: false });
-}
-
-/**
- * Node closes an idle keep-alive connection after 5 s. A client (or a load balancer: AWS ALB keeps them 60 s) that
- * reuses it at that moment gets ECONNRESET or answers 502. Outlive the usual proxy idle timeouts instead; headers
- * must be allowed slightly longer than that, or Node drops a request whose headers arrive near the end.
- */
-function keepConnectionsLongerThanProxies(server: Server): void {
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
 }

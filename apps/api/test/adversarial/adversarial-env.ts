@@ -213,7 +213,7 @@ export class TenantSnapshots {
     let previous: string | undefined;
     for (;;) {
       const depths = await queues.getCounts();
-      const hooks = await sandbox.webhooks();
+      const hooks = await withOneRetryOnReset(() => sandbox.webhooks());
       const busy =
         hooks.pending + hooks.in_flight > 0 ||
         Object.entries(depths).some(([name, c]) => c.waiting + c.active > 0 || (!STATUS_ONLY_DELAYS.has(name) && c.delayed > 0));
@@ -499,4 +499,20 @@ export function junkIds(realIds: readonly string[]): fc.Arbitrary<string> {
     'x'.repeat(3000),
   );
   return realIds.length ? fc.oneof(madeUpId, malformed, fc.constantFrom(...realIds)) : fc.oneof(madeUpId, malformed);
+}
+
+/**
+ * The api runs in this test process, so a CPU-heavy property (the generator self-check) stalls its timers too: the
+ * server's 5 s keep-alive timer and the client's can fire in either order, and the first request after such a stall
+ * may go out on a connection the server is closing (ECONNRESET). That is the test process's artefact, not an answer
+ * of the api; a read like this one is simply asked again.
+ */
+async function withOneRetryOnReset<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    if (cause?.code !== 'ECONNRESET') throw err;
+    return read();
+  }
 }
