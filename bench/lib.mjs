@@ -296,3 +296,15 @@ export async function settle(stack, timeoutMs = 60_000) {
   }, timeoutMs);
   return { idle: last.outbound === 0 && last.inbound === 0 && last.sandbox_webhooks === 0, waited_s: Math.round((Date.now() - started) / 1000), left: last };
 }
+
+/** JSON calls to the api with one key; a non-2xx answer throws with its body. */
+export function apiCaller(base, key) {
+  const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+  const call = async (method, p, body) => {
+    const r = await fetch(base + p, { method, headers, body: body && JSON.stringify(body) });
+    const json = await r.json();
+    if (!r.ok) throw new Error(`${method} ${p} → ${r.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  return { headers, call };
+}

@@ -13,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { nodeHttpHello, pgInsertRate, redisSetRate } from './baselines.mjs';
 import { generateKey } from './keys.mjs';
-import { cannon, freePort, freshDatabase, ROOT, REDIS_URL, secrets, settle, startProcess, summarize, PG } from './lib.mjs';
+import { apiCaller, cannon, freePort, freshDatabase, ROOT, REDIS_URL, secrets, settle, startProcess, summarize, PG } from './lib.mjs';
 import { runMemorySoak } from './memory-soak.mjs';
 import { runP2 } from './p2-end-to-end.mjs';
 import { runP3 } from './p3-pacing.mjs';
@@ -51,13 +51,7 @@ async function main() {
     const worker = await startProcess('worker', 'dist/apps/worker/src/main.js', { ...env, SANDBOX_URL: `http://127.0.0.1:${port}/sandbox`, WORKER_METRICS_PORT: String(workerMetricsPort), ...nodeOptions(process.env.BENCH_WORKER_NODE_OPTIONS) }, /worker running/i);
     procs.push(worker);
     const base = `http://127.0.0.1:${port}`;
-    const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
-    const call = async (method, p, body) => {
-      const r = await fetch(base + p, { method, headers, body: body && JSON.stringify(body) });
-      const json = await r.json();
-      if (!r.ok) throw new Error(`${method} ${p} → ${r.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const { headers, call } = apiCaller(base, key);
     // Rate limits raised for the bench organization (the only one): we measure the product, not the limiter's
     // refusals. Before the first request, because the api caches a resolved key with its limits for up to 30 s and
     // this write bypasses the product, so nothing tells that cache.

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { generateKey } from '../keys.mjs';
-import { freePort, freshDatabase, PG, REDIS_URL, ROOT, secrets, startProcess } from '../lib.mjs';
+import { apiCaller, freePort, freshDatabase, PG, REDIS_URL, ROOT, secrets, startProcess } from '../lib.mjs';
 
 const N = Number(process.env.PROFILE_N ?? 200);
 
@@ -52,13 +52,7 @@ async function main() {
     `--import=${path.join(ROOT, 'bench/profile/sql-tap.mjs')}`,
   ]);
   const base = `http://127.0.0.1:${port}`;
-  const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
-  const call = async (method, p, body) => {
-    const r = await fetch(base + p, { method, headers, body: body && JSON.stringify(body) });
-    const json = await r.json();
-    if (!r.ok) throw new Error(`${method} ${p} → ${r.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const { call } = apiCaller(base, key);
   const admin = new pg.Client({ ...PG, database: db.name });
   admin.on('error', () => {});
   await admin.connect();
