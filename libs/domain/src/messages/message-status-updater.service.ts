@@ -62,10 +62,10 @@ export class MessageStatusUpdater {
         return null;
       }
       const patch = this.patchFor(current, update);
-      if (await this.repo.transition(current.organizationId, current.id, [current.status], patch)) {
-        // The row as this move left it. Re-reading it could already show a concurrent webhook's later move, and the
-        // event would then announce that status twice (sent → read, delivered → read) and never this one.
-        const moved = { ...current, ...(patch as Partial<Message>), updatedAt: new Date() };
+      // The row as this move left it, not a re-read: that could already show a concurrent webhook's later move, and
+      // the event would then announce that status twice (sent → read, delivered → read) and never this one.
+      const moved = await this.repo.transitionReturning(current.organizationId, current.id, [current.status], patch);
+      if (moved) {
         await this.afterMove(current, moved, update);
         return moved;
       }

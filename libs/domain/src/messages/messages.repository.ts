@@ -50,6 +50,15 @@ export class MessagesRepository {
     return r.count === 1;
   }
 
+  /**
+   * `transition`, answering the row exactly as this update left it (one statement): a re-read could already show a
+   * concurrent update's later move. Null when the row was not in one of `from`.
+   */
+  async transitionReturning(organizationId: string, id: string, from: readonly string[], patch: MessagePatch): Promise<Message | null> {
+    const rows = await this.prisma.db.message.updateManyAndReturn({ where: { organizationId, id, status: { in: [...from] } }, data: patch });
+    return rows[0] ?? null;
+  }
+
   /** An earlier outbound message of the same conversation that has not reached Meta yet (per-recipient order). */
   findEarlierUnsent(organizationId: string, conversationId: string, id: string): Promise<Message | null> {
     return this.prisma.db.message.findFirst({
