@@ -9,7 +9,7 @@ import {
   type Template,
 } from '#db';
 import { QueueProducer, QUEUES } from '#queue';
-import { AppError } from '../common/app-error.js';
+import { AppError, nullIfNotFound } from '../common/app-error.js';
 import { isId, newId } from '../common/ids.js';
 import { systemContext, type TenantContext } from '../common/tenant-context.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -82,10 +82,7 @@ export class BroadcastDispatcher {
     const broadcast = await this.repo.findById(organizationId, broadcastId);
     if (broadcast?.status !== 'sending') return idle(true);
 
-    const phone = await this.phoneNumbers.get(ctx, broadcast.phoneNumberId).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'not_found') return null;
-      throw err;
-    });
+    const phone = await this.phoneNumbers.get(ctx, broadcast.phoneNumberId).catch(nullIfNotFound);
     if (!phone || phone.status === 'disconnected') {
       await this.stop(
         ctx,

@@ -46,3 +46,12 @@ export class AppError extends Error {
     };
   }
 }
+
+/**
+ * For `.catch(nullIfNotFound)`: a lookup whose target is gone answers null, any other failure (a database error is
+ * transient) propagates, so a job retries instead of treating an outage as "deleted".
+ */
+export function nullIfNotFound(err: unknown): null {
+  if (err instanceof AppError && err.code === 'not_found') return null;
+  throw err;
+}

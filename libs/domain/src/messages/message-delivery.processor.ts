@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Message, PhoneNumber } from '#db';
 import { QUEUES, QueueProcessor, RescheduleError, RetryableError, TokenBuckets, type JobContext, type JobHandler, type JobPayloads } from '#queue';
 import { GraphApiError, GraphClient } from '#whatsapp';
-import { AppError } from '../common/app-error.js';
+import { nullIfNotFound } from '../common/app-error.js';
 import { systemContext } from '../common/tenant-context.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service.js';
@@ -66,10 +66,7 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     const earlier = await this.repo.findEarlierUnsent(organizationId, message.conversationId, message.id);
     if (earlier) throw new RescheduleError(orderWaitMs(earlier, now));
 
-    const phone = await this.phoneNumbers.get(ctx, message.phoneNumberId).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'not_found') return null;
-      throw err;
-    });
+    const phone = await this.phoneNumbers.get(ctx, message.phoneNumberId).catch(nullIfNotFound);
     if (!phone || phone.status === 'disconnected') return void (await this.status.fail(message, ['queued'], { ourCode: 'phone_number_unavailable' }));
     if (phone.status === 'paused')
       return void (await this.status.fail(message, ['queued'], { ourCode: 'phone_number_paused', title: phone.pausedReason ?? null }));
@@ -92,13 +89,12 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
       this.metrics.sends.inc({ outcome: 'throttled' });
       throw new RescheduleError(Math.max(5, slot.waitMs));
     }
-    // The slot's own time (Redis' clock: the machine's, or NTP-close to it), not "waitMs from when the answer came".
-    const slotAt = slot.atMs;
 
     const sendingAt = new Date();
     if (!(await this.repo.transition(organizationId, messageId, ['queued'], { status: 'sending', sendingAt, attempts: { increment: 1 }, nextAttemptAt: null }))) return;
     const claimed: Message = { ...message, status: 'sending', sendingAt, attempts: message.attempts + 1 };
-    await this.waitForSlot(schedule, intervalMs, slotAt);
+    // The slot's own time (Redis' clock: the machine's, or NTP-close to it), not "waitMs from when the answer came".
+    await this.waitForSlot(schedule, intervalMs, slot.atMs);
 
     let wamid: string;
     try {
@@ -165,10 +161,7 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
   /** The Cloud API message for the row: type body as accepted, our id echoed back in status webhooks. */
   private async buildBody(m: Message): Promise<Record<string, unknown> | null> {
     // Only a contact that is really gone fails the message; a database error is transient and the job retries.
-    const contact = await this.contacts.get(systemContext(m.organizationId), m.contactId).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'not_found') return null;
-      throw err;
-    });
+    const contact = await this.contacts.get(systemContext(m.organizationId), m.contactId).catch(nullIfNotFound);
     const to = contact?.waId ?? contact?.phone?.replace(/^\+/, '');
     if (!to) return null;
     return {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PermanentError, QueueProcessor, QUEUES, type JobContext, type JobHandler, type JobPayloads } from '#queue';
 import { GraphApiError } from '#whatsapp';
-import { AppError } from '../common/app-error.js';
+import { nullIfNotFound } from '../common/app-error.js';
 import { systemContext } from '../common/tenant-context.js';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service.js';
 import { TemplatesService } from './templates.service.js';
@@ -21,10 +21,7 @@ export class TemplateSyncProcessor implements JobHandler<'template-sync'> {
 
   async handle(job: Job): Promise<void> {
     const ctx = systemContext(job.data.organizationId);
-    const number = await this.phoneNumbers.get(ctx, job.data.phoneNumberId).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'not_found') return null;
-      throw err;
-    });
+    const number = await this.phoneNumbers.get(ctx, job.data.phoneNumberId).catch(nullIfNotFound);
     if (!number || number.status === 'disconnected') return;
     try {
       const r = await this.templates.syncNumber(ctx, number);
