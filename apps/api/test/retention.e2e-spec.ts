@@ -1,5 +1,6 @@
 import { PrismaService } from '#db';
 import { newId, OrganizationsService } from '#domain';
+import { InboundEventsSweeper } from '#domain/meta-webhooks/inbound-events.sweeper.js';
 import { QueueProducer, QUEUES } from '#queue';
 import { startTestApi, type TestApi } from './harness.js';
 import {
@@ -156,6 +157,9 @@ describe('retention and erasure (e2e)', () => {
     await media(med.other, ago(10), other.orgId);
     const event = (id: string, receivedAt: Date, status: string) =>
       db.inboundEvent.create({ data: { id, payload: {}, status, receivedAt } });
+    // The inbound-events sweep would pick the deliberately old pending event up (it is due) and process it before
+    // retention runs, which then rightly deletes it as an old processed one: this test is about retention alone.
+    await api.app.get(InboundEventsSweeper).onModuleDestroy();
     await event('iev_old', ago(31), 'processed');
     await event('iev_old_pending', ago(31), 'pending');
     await event('iev_fresh', ago(29), 'processed');
@@ -215,6 +219,7 @@ describe('retention and erasure (e2e)', () => {
         }),
       ),
     ).toEqual(['iev_fresh', 'iev_old_pending']);
+    api.app.get(InboundEventsSweeper).onApplicationBootstrap(); // the next tests ingest customer messages again
     expect(
       (await db.idempotencyRecord.findMany({ where: { organizationId: orgId, key: { in: ['expired', 'live'] } } })).map(
         (r) => r.key,
