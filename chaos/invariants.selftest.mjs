@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Proves that every chaos invariant can fail: a clean synthetic run passes, and each planted defect (a lost message,
-// an uncounted duplicate, a regression, a stuck message, a contradicting outcome, a cap breach) fails exactly the
+// an uncounted duplicate, a regression, a stuck message, a contradicting outcome, a cap breach, a lost status event) fails exactly the
 // check meant to catch it. Runs first in `npm run test:chaos`; no services needed.
 import assert from 'node:assert/strict';
 import { evaluate, sendStalls } from './lib/invariants.mjs';
@@ -86,6 +86,7 @@ r = cleanRun();
 r.ledger = r.ledger.filter((e) => e.biz_opaque_callback_data !== 'msg_0009');
 r.events = r.events.filter((e) => e.message_id !== 'msg_0009');
 Object.assign(r.messages[9], { status: 'failed', wamid: null, attempts: 0, error_code: 'meta_invalid_parameter', sent_at: null, delivered_at: null, read_at: null });
+r.events.push({ message_id: 'msg_0009', previous: 'queued', status: 'failed' });
 only(r, '^messages failed by a transient fault');
 r.messages[9].error_code = 'meta_retries_exhausted';
 assert.equal(evaluate(r).passed, true);
@@ -94,6 +95,11 @@ assert.equal(evaluate(r).passed, true);
 r = cleanRun();
 for (let i = 0; i < 6; i++) r.ledger[i].accepted_at = at(10_000 + i * 150);
 only(r, 'cap');
+
+// Read, but the event announcing read was never recorded (delivered is the last one stored).
+r = cleanRun();
+r.events = r.events.filter((e) => !(e.message_id === 'msg_0002' && e.status === 'read'));
+only(r, '^final statuses never announced');
 
 // A send for an id the product never stored.
 r = cleanRun();

@@ -31,6 +31,7 @@ export function evaluate({ messages, acceptedIds, ledger, events, caps, faults, 
   // Every injected fault is transient (5xx, timeouts, 130429, 131056, crashes): none may fail a message for good,
   // except by exhausting its retries.
   const wronglyFailed = messages.filter((m) => m.status === 'failed' && !allowedFailures.includes(m.error_code));
+  const unannounced = eventGaps(messages, events);
 
   const checks = [
     check('lost messages (accepted, never sent, not failed)', lost.length, 0, lost),
@@ -42,6 +43,7 @@ export function evaluate({ messages, acceptedIds, ledger, events, caps, faults, 
     check('stored outcome contradicts the ledger', mismatches.length, 0, mismatches),
     check('messages failed by a transient fault', wronglyFailed.length, 0, wronglyFailed.map(brief)),
     check('one-second windows above a number\'s cap', capWindows.violations.length, 0, capWindows.violations),
+    check('final statuses never announced (status event lost)', unannounced.length, 0, unannounced.map(brief)),
   ];
   return {
     checks,
@@ -59,7 +61,6 @@ export function evaluate({ messages, acceptedIds, ledger, events, caps, faults, 
       crash_window_duplicate_evidence: dup.crashWindow.evidence,
       possible_duplicates_counted_by_product: messages.reduce((s, m) => s + (m.possible_duplicates ?? 0), 0),
       attempts: countBy(messages, (m) => String(m.attempts)),
-      status_event_gaps: eventGaps(messages, events),
       max_sends_per_second: capWindows.max,
       recovery: recoveryTimes(faults, ledger),
     },
@@ -186,10 +187,13 @@ export function capViolations(ledger, caps) {
   return { violations, max };
 }
 
-/** Messages whose stored events do not reach their final status (an event lost between the commit and the sink). */
+/**
+ * Messages whose stored status events (customer webhook deliveries) never announce their final status: an event lost
+ * between the change and its record. Events commit with the change (DomainEvents), so there must be none.
+ */
 function eventGaps(messages, events) {
   const byMessage = groupBy(events, (e) => e.message_id);
-  return messages.filter((m) => RANK[m.status] > 0 || m.status === 'failed').filter((m) => !(byMessage.get(m.id) ?? []).some((e) => e.status === m.status)).length;
+  return messages.filter((m) => RANK[m.status] > 0 || m.status === 'failed').filter((m) => !(byMessage.get(m.id) ?? []).some((e) => e.status === m.status));
 }
 
 /**

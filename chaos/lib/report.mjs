@@ -39,7 +39,6 @@ export function summaryText(report, file) {
         ['attempts per message', JSON.stringify(f.attempts)],
         ['client tries per request', JSON.stringify(f.client_tries)],
         ['rows created for a request whose answer was lost', f.rows_without_an_answer],
-        ['messages missing a stored status event (event gaps)', f.status_event_gaps],
         ['max sends in one second per number (max/cap)', caps],
         ['drain time', `${(f.drain_ms / 1000).toFixed(1)} s`],
         ['sandbox answer time to a trivial admin call (its event-loop lag: the ledger\'s clock jitter)', `p50 ${f.sandbox_lag.p50_ms} ms, p99 ${f.sandbox_lag.p99_ms} ms, max ${f.sandbox_lag.max_ms} ms`],

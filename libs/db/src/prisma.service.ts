@@ -24,7 +24,7 @@ export type Db = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$trans
 @Injectable()
 export class PrismaService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Database');
-  private readonly als = new AsyncLocalStorage<{ db: Db; afterCommit: Array<() => void> }>();
+  private readonly als = new AsyncLocalStorage<{ db: Db; afterCommit: Array<() => void>; written: Set<string> }>();
   readonly client: PrismaClient;
   readonly kind: 'postgres' | 'pglite';
   private readonly pglite?: PGlite;
@@ -73,11 +73,25 @@ export class PrismaService implements OnModuleInit, OnModuleDestroy {
     return this.als.getStore() !== undefined;
   }
 
+  /**
+   * Notes that the current transaction changed what `tag` names (no-op outside one). A cached read of something the
+   * transaction did not change is as good inside it as outside, so a repository may keep using its cache there
+   * unless `wroteInTransaction(tag)`.
+   */
+  markWritten(tag: string): void {
+    this.als.getStore()?.written.add(tag);
+  }
+
+  /** True inside a transaction that marked `tag` written: a read of it must then go to the database. */
+  wroteInTransaction(tag: string): boolean {
+    return this.als.getStore()?.written.has(tag) ?? false;
+  }
+
   /** Runs fn in one transaction; nested calls join the outer one. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.als.getStore()) return fn();
     const afterCommit: Array<() => void> = [];
-    const result = await this.client.$transaction((tx) => this.als.run({ db: tx as Db, afterCommit }, fn), { timeout: 15_000, maxWait: 10_000 });
+    const result = await this.client.$transaction((tx) => this.als.run({ db: tx as Db, afterCommit, written: new Set() }, fn), { timeout: 15_000, maxWait: 10_000 });
     for (const callback of afterCommit) {
       try {
         callback();

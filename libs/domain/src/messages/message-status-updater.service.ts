@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Prisma, type Message } from '#db';
 import { classifyMetaError } from '#whatsapp';
+import { nullIfNotFound } from '../common/app-error.js';
 import { systemContext } from '../common/tenant-context.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -64,9 +65,16 @@ export class MessageStatusUpdater {
       const patch = this.patchFor(current, update);
       // The row as this move left it, not a re-read: that could already show a concurrent webhook's later move, and
       // the event would then announce that status twice (sent → read, delivered → read) and never this one.
-      const moved = await this.repo.transitionReturning(current.organizationId, current.id, [current.status], patch);
+      const from = current;
+      // The move and the events announcing it commit together (DomainEvents.committedWith): a lost commit is
+      // retried whole, and a retry that finds the status already moved would never announce it.
+      const moved = await this.events.committedWith(from.organizationId, async () => {
+        const row = await this.repo.transitionReturning(from.organizationId, from.id, [from.status], patch);
+        if (row) await this.announceMove(from, row);
+        return row;
+      });
       if (moved) {
-        await this.afterMove(current, moved, update);
+        await this.consequencesOf(moved, update);
         return moved;
       }
       current = await this.repo.findById(message.organizationId, message.id);
@@ -87,9 +95,13 @@ export class MessageStatusUpdater {
       metaErrorTitle: error.title ?? null,
       metaErrorDetails: error.details ?? null,
     };
-    if (!(await this.repo.transition(message.organizationId, message.id, from, patch))) return null;
-    const updated = (await this.repo.findById(message.organizationId, message.id))!;
-    await this.afterMove(message, updated, { status: 'failed', at, error });
+    const updated = await this.events.committedWith(message.organizationId, async () => {
+      if (!(await this.repo.transition(message.organizationId, message.id, from, patch))) return null;
+      const row = (await this.repo.findById(message.organizationId, message.id))!;
+      await this.announceMove(message, row);
+      return row;
+    });
+    if (updated) await this.consequencesOf(updated, { status: 'failed', at, error });
     return updated;
   }
 
@@ -145,14 +157,16 @@ export class MessageStatusUpdater {
     }
   }
 
-  private async afterMove(before: Message, after: Message, u: StatusUpdate): Promise<void> {
+  private async announceMove(before: Message, after: Message): Promise<void> {
     const scope = { conversationId: after.conversationId, phoneNumberId: after.phoneNumberId };
-    const contact = await this.contacts.get(systemContext(after.organizationId), after.contactId).catch(() => null);
+    const contact = await this.contacts.get(systemContext(after.organizationId), after.contactId).catch(nullIfNotFound);
     const message = presentMessage({ ...after, contact });
     await this.events.emit(after.organizationId, 'message.status_updated', { message, previous_status: before.status }, scope);
-    if (after.status !== 'failed') return;
-    await this.events.emit(after.organizationId, 'message.failed', { message }, scope);
-    if (u.error) await this.consequences(after, u.error);
+    if (after.status === 'failed') await this.events.emit(after.organizationId, 'message.failed', { message }, scope);
+  }
+
+  private async consequencesOf(after: Message, u: StatusUpdate): Promise<void> {
+    if (after.status === 'failed' && u.error) await this.consequences(after, u.error);
   }
 
   /**

@@ -87,7 +87,7 @@ export class MessagesService {
     const now = new Date();
     const id = newId('message');
     const preview = previewOf(type, content);
-    const { message, contactR, touch } = await this.prisma.transaction(async () => {
+    const { message, contactR } = await this.prisma.transaction(async () => {
       const rails = await this.guardRails.enter(ctx, to);
       const contactR = await this.contacts.resolveForPhone(ctx, to);
       if (rails) await this.guardRails.check(ctx, rails, to, contactR.contact.id, now);
@@ -137,19 +137,19 @@ export class MessagesService {
           ...(fallback ? { fallback_used: out.type !== type } : {}),
         },
       });
-      return { message, contactR, touch };
+      // The events commit with the change they describe (DomainEvents: an outbox).
+      await this.contacts.emitResolution(ctx.organizationId, contactR);
+      await this.conversations.emitTouch(ctx.organizationId, touch);
+      await this.events.emit(ctx.organizationId, 'message.created', { message: presentMessage({ ...message, contact: contactR.contact }) }, {
+        conversationId: message.conversationId,
+        phoneNumberId: message.phoneNumberId,
+      });
+      return { message, contactR };
     });
     const delayMs = sendAt ? fireDelayMs(sendAt, new Date()) : 0;
     // Beyond the horizon the sweep arms the job as send_at approaches.
     if (delayMs !== null) await this.enqueue(message.organizationId, message.id, delayMs);
-    await this.contacts.emitResolution(ctx.organizationId, contactR);
-    await this.conversations.emitTouch(ctx.organizationId, touch);
-    const record = { ...message, contact: contactR.contact };
-    await this.events.emit(ctx.organizationId, 'message.created', { message: presentMessage(record) }, {
-      conversationId: message.conversationId,
-      phoneNumberId: message.phoneNumberId,
-    });
-    return record;
+    return { ...message, contact: contactR.contact };
   }
 
   async get(ctx: TenantContext, id: string): Promise<MessageRecord> {

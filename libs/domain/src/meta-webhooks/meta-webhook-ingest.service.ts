@@ -122,21 +122,23 @@ export class MetaWebhookIngestService {
         receivedAt: at,
         ...(firstError ? { metaErrorCode: firstError.code, metaErrorTitle: firstError.title, metaErrorDetails: firstError.error_data?.details ?? null } : {}),
       });
-      if (!message) return { message: null, contactR, touch: null, optOut: null };
+      if (!message) return { message: null };
       const touch = await this.conversations.recordInbound(ctx, conversation, created, at, preview);
       const optOut = await this.optOut.applyInbound(ctx, contactR.contact, { id: message.id, type, content, at });
-      return { message, contactR, touch, optOut };
+      // In the same transaction (DomainEvents: an outbox): a retry after a lost commit finds the message already
+      // stored and would never emit these again.
+      await this.contacts.emitResolution(ctx.organizationId, contactR);
+      if (optOut) await this.contacts.emitResolution(ctx.organizationId, optOut);
+      await this.conversations.emitTouch(ctx.organizationId, touch);
+      await this.events.emit(
+        ctx.organizationId,
+        'message.received',
+        { message: presentMessage({ ...message, contact: contactR.contact }) },
+        { conversationId: message.conversationId, phoneNumberId: phone.id },
+      );
+      return { message };
     });
     if (!outcome.message) return 'duplicate';
-    await this.contacts.emitResolution(ctx.organizationId, outcome.contactR);
-    if (outcome.optOut) await this.contacts.emitResolution(ctx.organizationId, outcome.optOut);
-    if (outcome.touch) await this.conversations.emitTouch(ctx.organizationId, outcome.touch);
-    await this.events.emit(
-      ctx.organizationId,
-      'message.received',
-      { message: presentMessage({ ...outcome.message, contact: outcome.contactR.contact }) },
-      { conversationId: outcome.message.conversationId, phoneNumberId: phone.id },
-    );
     return 'stored';
   }
 

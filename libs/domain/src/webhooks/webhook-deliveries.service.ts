@@ -57,11 +57,16 @@ export class WebhookDeliveriesService {
       nextAttemptAt: now,
     }));
     await this.repo.createMany(orgId, rows);
-    await this.enqueue(
-      orgId,
-      rows.map((r) => r.id),
-    );
+    const ids = rows.map((r) => r.id);
+    // Inside the change's transaction a job enqueued now could run before the rows commit (and find nothing).
+    if (this.prisma.inTransaction) this.prisma.afterCommit(() => void this.enqueue(orgId, ids));
+    else await this.enqueue(orgId, ids);
     return rows.length;
+  }
+
+  /** Whether any event of the organization becomes a delivery (the cached subscription list: no query when warm). */
+  hasActiveSubscriptions(organizationId: string): Promise<boolean> {
+    return this.subscriptions.hasActive(organizationId);
   }
 
   async list(

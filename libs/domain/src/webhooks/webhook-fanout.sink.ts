@@ -5,10 +5,8 @@ import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 
 /**
  * Turns every domain event into deliveries for the organization's matching subscriptions. Registered in whichever
- * process emits events (api, worker, embedded), after the change committed.
- *
- * Known gap: the event is not written in the same transaction as the change that caused it, so a process dying
- * between that commit and this sink loses the event's deliveries (there is no outbox).
+ * process emits events (api, worker, embedded). Emitted inside the change's transaction (DomainEvents), the
+ * deliveries commit with the change; see DomainEvents for the events still emitted after a commit.
  */
 @Injectable()
 export class WebhookFanoutSink extends EventSink implements OnModuleInit {
@@ -25,5 +23,9 @@ export class WebhookFanoutSink extends EventSink implements OnModuleInit {
 
   async handle(envelope: EventEnvelope): Promise<void> {
     await this.deliveries.fanOut(envelope);
+  }
+
+  override recordsFor(organizationId: string): Promise<boolean> {
+    return this.deliveries.hasActiveSubscriptions(organizationId);
   }
 }

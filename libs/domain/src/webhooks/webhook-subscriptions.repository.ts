@@ -79,11 +79,21 @@ export class WebhookSubscriptionsRepository {
 
   /** Fan-out: the active subscriptions that chose this event (or every event). */
   async listActiveFor(organizationId: string, eventType: string): Promise<ActiveSubscription[]> {
+    return (await this.allActive(organizationId)).filter((s) => s.events.includes(eventType) || s.events.includes('*'));
+  }
+
+  /** Whether the organization has any active subscription (cached like listActiveFor). */
+  async hasActive(organizationId: string): Promise<boolean> {
+    return (await this.allActive(organizationId)).length > 0;
+  }
+
+  private async allActive(organizationId: string): Promise<ActiveSubscription[]> {
     const load = () =>
       this.prisma.db.webhookSubscription.findMany({ where: { organizationId, status: 'active' }, select: { id: true, events: true }, orderBy: { id: 'asc' } });
-    // Inside a transaction the read must see that transaction's own writes.
-    const all = this.prisma.inTransaction ? await load() : await this.active.get(organizationId, async () => ({ value: await load(), group: organizationId }));
-    return all!.filter((s) => s.events.includes(eventType) || s.events.includes('*'));
+    // A transaction that changed this organization's subscriptions must read its own writes; any other (events are
+    // recorded inside the transaction of the change they describe) may use the cache.
+    if (this.prisma.wroteInTransaction(subscriptionsTag(organizationId))) return load();
+    return (await this.active.get(organizationId, async () => ({ value: await load(), group: organizationId })))!;
   }
 
   activeIds(organizationId: string): Promise<string[]> {
@@ -140,6 +150,9 @@ export class WebhookSubscriptionsRepository {
 
   /** Called after each write: the invalidation goes out now, or once the surrounding transaction commits. */
   private changed(organizationId: string): void {
+    this.prisma.markWritten(subscriptionsTag(organizationId));
     this.prisma.afterCommit(() => this.bus.publish(ACTIVE_SUBSCRIPTIONS_TOPIC, organizationId));
   }
 }
+
+const subscriptionsTag = (organizationId: string) => `webhook_subscriptions:${organizationId}`;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AppConfig, ConfigModule } from '#config';
 import { DbModule, PrismaService, type PhoneNumber } from '#db';
@@ -31,7 +32,7 @@ export interface MessagingTestModule {
  * The messaging domain against a fresh PostgreSQL database: services, repositories, ingest and the sweeps, with
  * the in-process queue NOT running processors (jobs stay visible in the queue), so tests drive each step.
  */
-export async function createMessagingTestModule(env: Record<string, string> = {}): Promise<MessagingTestModule> {
+export async function createMessagingTestModule(env: Record<string, string> = {}, imports: Array<Type | DynamicModule> = []): Promise<MessagingTestModule> {
   const db = await createTestDatabase();
   const config = new AppConfig({
     DATABASE_URL: db.url,
@@ -55,6 +56,7 @@ export async function createMessagingTestModule(env: Record<string, string> = {}
       MetaWebhooksModule,
       MetaWebhookIngestModule,
       MessageDeliveryModule,
+      ...imports,
     ],
   }).compile();
   moduleRef.useLogger(false);
