@@ -11,7 +11,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { generateKey } from '../keys.mjs';
-import { apiCaller, freePort, freshDatabase, PG, REDIS_URL, ROOT, secrets, startProcess } from '../lib.mjs';
+import { apiCaller, freePort, freshDatabase, inboundTextValue, messagesWebhook, PG, REDIS_URL, ROOT, secrets, signedWebhook, startProcess } from '../lib.mjs';
+import { webhookNumber } from '../p5-webhook-ingest.mjs';
 
 const N = Number(process.env.PROFILE_N ?? 200);
 
@@ -47,7 +48,8 @@ async function main() {
   const db = await freshDatabase();
   const port = await freePort();
   const key = generateKey();
-  const env = { DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: `kdvprof${crypto.randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn', ...secrets() };
+  const sec = secrets();
+  const env = { DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: `kdvprof${crypto.randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn', ...sec };
   const api = await startProcess('api', 'dist/apps/api/src/main.js', { ...env, PORT: String(port), BOOTSTRAP_API_KEY: key, SQL_TAP_TEXT: process.env.SQL_TAP_TEXT ?? '', PROFILE_CPU_DIR: process.env.PROFILE_CPU_DIR ?? '' }, undefined, [
     `--import=${path.join(ROOT, 'bench/profile/sql-tap.mjs')}`,
   ]);
@@ -64,6 +66,15 @@ async function main() {
     await call('POST', '/v1/templates/sync', { phone_number_id: number.id });
     const send = () => call('POST', '/v1/messages', { phone_number_id: number.id, to: `+62812${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
     const sent = await send();
+    // A signed inbound text as Meta posts it (stored, answered 200, ingested later by a worker this profile does not run).
+    const numberFields = webhookNumber(await call('GET', `/v1/phone_numbers/${number.id}`));
+    let hookSeq = 0;
+    const metaWebhook = async () => {
+      const from = `62817${String(hookSeq++ % 1000).padStart(7, '0')}`;
+      const { raw, signature } = await signedWebhook(sec.META_APP_SECRET, messagesWebhook(numberFields, await inboundTextValue(numberFields, from, 'where is my order?')));
+      const r = await fetch(`${base}/webhooks/meta`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw });
+      if (r.status !== 200) throw new Error(`webhook answered ${r.status}: ${await r.text()}`);
+    };
     const ops = {
       // Floors: the framework alone (public route), then authentication + rate limit + one small read.
       'GET /healthz': () => fetch(`${base}/healthz`).then((r) => r.text()),
@@ -71,6 +82,7 @@ async function main() {
       'POST /v1/messages (template)': send,
       'GET /v1/messages/{id}': () => call('GET', `/v1/messages/${sent.id}`),
       'GET /v1/conversations/{id}/messages?limit=50': () => call('GET', `/v1/conversations/${sent.conversation_id}/messages?limit=50`),
+      'POST /webhooks/meta (inbound text)': metaWebhook,
     };
     const rows = [];
     for (const [name, op] of Object.entries(ops).filter(([n]) => !process.env.PROFILE_ONLY || n.startsWith(process.env.PROFILE_ONLY))) {
