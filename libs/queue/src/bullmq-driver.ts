@@ -74,9 +74,12 @@ export class BullmqDriver extends QueueDriver {
       concurrency: processor.concurrency,
       // A job whose worker died twice mid-run goes to failed (then removed); the sweeps pick its row up again.
       maxStalledCount: 2,
-      // Known: a killed worker's jobs stay "active" until their 30 s lock lapses and a stalled check runs, which stalls
-      // a number's sends for 25-40 s (chaos suite). lockDuration 10 s + stalledInterval 5 s fixed that, but made
-      // Worker.close() hang past a minute at shutdown in the pacing e2e; left at BullMQ's defaults until understood.
+      // A killed worker's jobs stay "active" until their lock lapses and a stalled check runs: with BullMQ's 30 s /
+      // 30 s a number's sends stalled 25-40 s after a SIGKILL (chaos suite), with 10 s / 5 s about 2 s. A live worker
+      // renews its locks every 5 s whatever a job's length; only an event loop blocked for 10 s loses one, and a
+      // job that then runs twice still finds its row claimed (processors claim in the database before acting).
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
       settings: {
         backoffStrategy: (_attemptsMade: number, _type?: string, err?: Error) =>
           err instanceof RetryLater ? err.delayMs : 0,
