@@ -309,6 +309,19 @@ describe('messaging (e2e, in-process queue)', () => {
       expect(await stored()).toBe(before + 1);
       await eventually(async () => ((await api.app.get(PrismaService).db.inboundEvent.count({ where: { status: 'pending' } })) === 0 ? true : undefined), 'ingest');
     });
+
+    it('stores a burst of deliveries together, each answered once stored, and a payload carrying U+0000 as well', async () => {
+      const before = await stored();
+      const bodies = Array.from({ length: 30 }, (_, i) => payload().replace('"statuses":[]', `"statuses":[],"n":${i}`));
+      // PostgreSQL's jsonb refuses \u0000: stored with U+FFFD in its place, not refused on every retry Meta makes.
+      const withNul = payload().replace('"statuses":[]', '"statuses":[],"note":"a\\u0000b"');
+      const answers = await Promise.all([...bodies, withNul].map((b) => post(b, { 'X-Hub-Signature-256': signMetaPayload(b, api.config.metaAppSecret) })));
+      expect(answers.map((r) => r.status)).toEqual(Array(31).fill(200));
+      expect(await stored()).toBe(before + 31);
+      const rows = await api.app.get(PrismaService).db.inboundEvent.findMany({ select: { payload: true } });
+      const notes = rows.map((r) => (r.payload as { entry: { changes: { value: { note?: string } }[] }[] }).entry?.[0]?.changes?.[0]?.value?.note);
+      expect(notes.filter(Boolean)).toEqual(['a\uFFFDb']);
+    });
   });
 
   it('marks a conversation read (unread 0, a read receipt to WhatsApp) and shows a typing indicator on an inbound message', async () => {

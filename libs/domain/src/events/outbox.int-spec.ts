@@ -56,7 +56,7 @@ describe('domain events commit with their change (PostgreSQL)', () => {
 
   it('rolls a status move back when its delivery cannot be recorded, and announces it when the webhook is retried', async () => {
     const a = await subscribedOrganization();
-    await ingest.process(metaPayload(a.phone.metaPhoneNumberId, inboundText('628222000001', 'wamid.ob-in-1', new Date())));
+    await ingest.process(metaPayload(a.phone.metaPhoneNumberId, inboundText('628222000001', 'wamid.ob-in-1', new Date(), 'halo')));
     const m = await messages.send(a.ctx, await validateDto(SendMessageDto, { phone_number_id: a.phone.id, to: '628222000001', type: 'text', text: { body: 'shipped' } }));
     await repo.transition(a.ctx.organizationId, m.id, ['queued'], { status: 'sending', sendingAt: new Date() });
     const sent = metaPayload(a.phone.metaPhoneNumberId, { statuses: [statusOf('wamid.ob-out-1', 'sent', new Date(), { biz_opaque_callback_data: m.id })] });
@@ -93,7 +93,7 @@ describe('domain events commit with their change (PostgreSQL)', () => {
   it('refuses a send whose message.created cannot be recorded, leaving no message, contact or conversation behind', async () => {
     const a = await subscribedOrganization();
     const template = { phone_number_id: a.phone.id, to: '628222000003', type: 'text', text: { body: 'hello' } };
-    await ingest.process(metaPayload(a.phone.metaPhoneNumberId, inboundText('628222000003', 'wamid.ob-in-3', new Date())));
+    await ingest.process(metaPayload(a.phone.metaPhoneNumberId, inboundText('628222000003', 'wamid.ob-in-3', new Date(), 'halo')));
     const before = await t.prisma.db.message.count({ where: { organizationId: a.ctx.organizationId } });
 
     await failDeliveries(true);
@@ -108,7 +108,7 @@ describe('domain events commit with their change (PostgreSQL)', () => {
   it('records nothing, and so cannot fail, for an organization without subscriptions', async () => {
     const a = await t.organization();
     await failDeliveries(true);
-    expect(await ingest.process(metaPayload(a.phone.metaPhoneNumberId, inboundText('628222000004', 'wamid.ob-in-4', new Date())))).toMatchObject({ messages: 1 });
+    expect(await ingest.process(metaPayload(a.phone.metaPhoneNumberId, inboundText('628222000004', 'wamid.ob-in-4', new Date(), 'halo')))).toMatchObject({ messages: 1 });
     const m = await messages.send(a.ctx, await validateDto(SendMessageDto, { phone_number_id: a.phone.id, to: '628222000004', type: 'text', text: { body: 'ok' } }));
     await repo.transition(a.ctx.organizationId, m.id, ['queued'], { status: 'sending', sendingAt: new Date() });
     await ingest.process(metaPayload(a.phone.metaPhoneNumberId, { statuses: [statusOf('wamid.ob-out-4', 'delivered', new Date(), { biz_opaque_callback_data: m.id })] }));

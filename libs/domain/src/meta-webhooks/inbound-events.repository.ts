@@ -9,8 +9,9 @@ import { PrismaService, type InboundEvent, type Prisma } from '#db';
 export class InboundEventsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  insertForSystem(id: string, payload: Prisma.InputJsonValue): Promise<InboundEvent> {
-    return this.prisma.db.inboundEvent.create({ data: { id, payload } });
+  /** One statement for many payloads (the receiver's group commit). */
+  async insertManyForSystem(rows: Array<{ id: string; payload: Prisma.InputJsonValue }>): Promise<void> {
+    await this.prisma.db.inboundEvent.createMany({ data: rows });
   }
 
   findByIdForSystem(id: string): Promise<InboundEvent | null> {

@@ -5,6 +5,7 @@ import type { Prisma } from '#db';
 import { QueueProducer, QUEUES } from '#queue';
 import { verifyMetaSignature } from '#whatsapp';
 import { AppError } from '../common/app-error.js';
+import { GroupCommit } from '../common/group-commit.js';
 import { newId } from '../common/ids.js';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service.js';
 import { InboundEventsRepository } from './inbound-events.repository.js';
@@ -41,17 +42,30 @@ export class MetaWebhooksService {
   async receive(raw: Buffer | undefined, signature: string | undefined, parsed: unknown): Promise<{ id: string }> {
     if (!raw || raw.length === 0 || !signature) throw new AppError('invalid_signature');
     if (!(await this.signedByAKnownSecret(raw, signature, parsed))) throw new AppError('invalid_signature');
-    const payload = (isObject(parsed) ? parsed : safeParse(raw)) as Prisma.InputJsonValue;
+    let payload = (isObject(parsed) ? parsed : safeParse(raw)) as Prisma.InputJsonValue;
+    // PostgreSQL cannot store U+0000 in jsonb: a signed delivery carrying one would be refused on every retry.
+    if (raw.includes('\\u0000') || raw.includes(0)) payload = withoutNul(payload) as Prisma.InputJsonValue;
     const id = newId('inboundEvent');
-    await this.repo.insertForSystem(id, payload);
-    try {
-      await this.queue.enqueue(QUEUES.inboundEvents, { inboundEventId: id }, { jobId: id });
-    } catch (err) {
-      // Stored is what Meta needs to hear about; the pending-events sweep enqueues it later.
-      this.logger.warn({ inboundEventId: id, err: String(err) }, 'enqueue failed; the sweep will pick the event up');
-    }
+    await this.stored.submit({ id, payload });
     return { id };
   }
+
+  /**
+   * Stores payloads that arrive together in one INSERT and enqueues them in one call: Meta posts in bursts, and the
+   * per-request round trips were what bounded the receiver. Each request still answers only once its row is stored.
+   */
+  private readonly stored = new GroupCommit<{ id: string; payload: Prisma.InputJsonValue }>(async (rows) => {
+    await this.repo.insertManyForSystem(rows);
+    try {
+      await this.queue.enqueueBulk(
+        QUEUES.inboundEvents,
+        rows.map(({ id }) => ({ data: { inboundEventId: id }, opts: { jobId: id } })),
+      );
+    } catch (err) {
+      // Stored is what Meta needs to hear about; the pending-events sweep enqueues them later.
+      this.logger.warn({ inboundEventIds: rows.map((r) => r.id), err: String(err) }, 'enqueue failed; the sweep will pick the events up');
+    }
+  });
 
   private async signedByAKnownSecret(raw: Buffer, signature: string, parsed: unknown): Promise<boolean> {
     if (verifyMetaSignature(raw, signature, this.config.metaAppSecret)) return true;
@@ -64,6 +78,14 @@ export class MetaWebhooksService {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The payload with every U+0000 in its strings (keys too) replaced by U+FFFD, the replacement character. */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD');
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k) as string, withoutNul(v)]));
+  return value;
 }
 
 function safeParse(raw: Buffer): unknown {
