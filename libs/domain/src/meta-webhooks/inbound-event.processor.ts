@@ -20,9 +20,8 @@ export class InboundEventProcessor implements JobHandler<'inbound-events'> {
   ) {}
 
   async handle(job: Job): Promise<void> {
-    const event = await this.repo.findByIdForSystem(job.data.inboundEventId);
-    if (!event || event.status !== 'pending') return;
-    await this.repo.countAttemptForSystem(event.id);
+    const event = await this.repo.beginAttemptForSystem(job.data.inboundEventId);
+    if (!event) return; // processed already (a duplicate job, a sweep's re-enqueue) or removed by retention
     const result = await this.ingest.process(event.payload);
     if (result.notes.length) this.logger.debug({ inboundEventId: event.id, notes: result.notes }, 'ingested with notes');
     await this.repo.finishForSystem(event.id, 'processed', result.notes.length ? result.notes.join('; ') : null);

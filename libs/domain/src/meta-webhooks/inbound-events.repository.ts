@@ -14,12 +14,10 @@ export class InboundEventsRepository {
     await this.prisma.db.inboundEvent.createMany({ data: rows });
   }
 
-  findByIdForSystem(id: string): Promise<InboundEvent | null> {
-    return this.prisma.db.inboundEvent.findUnique({ where: { id } });
-  }
-
-  async countAttemptForSystem(id: string): Promise<void> {
-    await this.prisma.db.inboundEvent.updateMany({ where: { id, status: 'pending' }, data: { attempts: { increment: 1 } } });
+  /** Counts an attempt at a pending event and returns it; null when it is gone or no longer pending. One statement. */
+  async beginAttemptForSystem(id: string): Promise<InboundEvent | null> {
+    const [row] = await this.prisma.db.inboundEvent.updateManyAndReturn({ where: { id, status: 'pending' }, data: { attempts: { increment: 1 } } });
+    return row ?? null;
   }
 
   async finishForSystem(id: string, status: 'processed' | 'failed', note: string | null): Promise<boolean> {

@@ -44,18 +44,21 @@ export interface PhoneNumberFilter {
 const PHONE_NUMBERS_TOPIC = 'phone_numbers';
 
 /**
- * Every send and every delivery reads its number by id, so `findById` is cached per process outside transactions.
+ * Every send and every delivery reads its number by id, and every Meta webhook by its connected Meta id, so those two
+ * lookups are cached per process outside transactions.
  * Every write below publishes an invalidation after it commits (all writes to the table are in this class).
  */
 @Injectable()
 export class PhoneNumbersRepository {
   private readonly byId: ReadThroughCache<PhoneNumber>;
+  private readonly byConnectedMetaId: ReadThroughCache<PhoneNumber>;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly bus: InvalidationBus,
   ) {
     this.byId = new ReadThroughCache(bus, { topic: PHONE_NUMBERS_TOPIC, ttlMs: 30_000, maxEntries: 10_000 });
+    this.byConnectedMetaId = new ReadThroughCache(bus, { topic: PHONE_NUMBERS_TOPIC, ttlMs: 30_000, maxEntries: 10_000 });
   }
 
   async insert(organizationId: string, row: NewPhoneNumber): Promise<PhoneNumber> {
@@ -132,9 +135,19 @@ export class PhoneNumbersRepository {
     return r.count === 1;
   }
 
-  /** Webhook ingest: which organization's connected number Meta is talking about. Not tenant-scoped by nature. */
-  findByMetaIdForSystem(metaPhoneNumberId: string): Promise<PhoneNumber | null> {
-    return this.prisma.db.phoneNumber.findUnique({ where: { connectedMetaId: metaPhoneNumberId } });
+  /**
+   * Webhook ingest: which organization's connected number Meta is talking about (every inbound webhook asks). Not
+   * tenant-scoped by nature; cached in the group of the organization found, whose every write invalidates it — a
+   * disconnect included, and a number nobody holds is never cached, so a new connection is seen at once.
+   */
+  async findByMetaIdForSystem(metaPhoneNumberId: string): Promise<PhoneNumber | null> {
+    const load = () => this.prisma.db.phoneNumber.findUnique({ where: { connectedMetaId: metaPhoneNumberId } });
+    if (this.prisma.inTransaction) return load(); // must see this transaction's own writes
+    const row = await this.byConnectedMetaId.get(metaPhoneNumberId, async () => {
+      const found = await load();
+      return found ? { value: found, group: found.organizationId } : undefined;
+    });
+    return row ?? null;
   }
 
   /** Template status webhooks name only the WABA: every organization with a connected number on it. */
