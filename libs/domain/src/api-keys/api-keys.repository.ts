@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type ApiKey, type Organization } from '#db';
+import { InvalidationBus } from '#queue';
+
+/**
+ * Invalidation topic of the resolved keys every process caches (ApiKeysService); its keys are organization ids.
+ * Published after commit by the writes that change what a resolved key says: a revocation here, an organization's
+ * limits in OrganizationsRepository.update.
+ */
+export const API_KEYS_TOPIC = 'api_keys';
 
 export interface NewApiKey {
   id: string;
@@ -12,7 +20,10 @@ export interface NewApiKey {
 
 @Injectable()
 export class ApiKeysRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly bus: InvalidationBus,
+  ) {}
 
   create(organizationId: string, key: NewApiKey): Promise<ApiKey> {
     return this.prisma.db.apiKey.create({ data: { ...key, organizationId } });
@@ -40,6 +51,7 @@ export class ApiKeysRepository {
 
   async revoke(organizationId: string, id: string, at: Date): Promise<boolean> {
     const r = await this.prisma.db.apiKey.updateMany({ where: { organizationId, id, revokedAt: null }, data: { revokedAt: at } });
+    if (r.count === 1) this.prisma.afterCommit(() => this.bus.publish(API_KEYS_TOPIC, organizationId));
     return r.count === 1;
   }
 

@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ReadThroughCache } from '../cache/read-through-cache.js';
 import { limitsFor, type OrganizationLimits } from '../organizations/plans.js';
 import { displayPrefix, generateApiKey, hashApiKey, parseApiKey, type KeyMode } from './api-key-format.js';
-import { ApiKeysRepository } from './api-keys.repository.js';
+import { API_KEYS_TOPIC, ApiKeysRepository } from './api-keys.repository.js';
 
 export type ApiKeyScope = 'full' | 'read_only';
 
@@ -19,9 +19,6 @@ export interface Authenticated {
 
 /** lastUsedAt is informational: write it at most once a minute per key instead of on every request. */
 const TOUCH_EVERY_MS = 60_000;
-
-/** Invalidation topic of resolved keys; its keys are organization ids (revocation, new limits). */
-export const API_KEYS_TOPIC = 'api_keys';
 
 interface ResolvedKey {
   id: string;
@@ -36,8 +33,8 @@ export class ApiKeysService {
   private readonly lastTouched = new Map<string, number>();
   /**
    * Every request resolves its key: cached per process (two queries saved per request), dropped in every process
-   * the moment a key of the organization is revoked or its limits change, and at most 30 s old if Redis ever loses
-   * that message.
+   * the moment a key of the organization is revoked or its limits change (the repositories publish API_KEYS_TOPIC
+   * after those writes commit), and at most 30 s old if Redis ever loses that message.
    */
   private readonly resolved: ReadThroughCache<ResolvedKey>;
 
@@ -45,7 +42,7 @@ export class ApiKeysService {
     private readonly repo: ApiKeysRepository,
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
-    private readonly bus: InvalidationBus,
+    bus: InvalidationBus,
   ) {
     this.resolved = new ReadThroughCache(bus, { topic: API_KEYS_TOPIC, ttlMs: 30_000, maxEntries: 10_000 });
   }
@@ -88,11 +85,6 @@ export class ApiKeysService {
     };
   }
 
-  /** Call after an organization's keys or limits changed (inside or outside a transaction). */
-  forgetResolvedKeys(organizationId: string): void {
-    this.prisma.afterCommit(() => this.bus.publish(API_KEYS_TOPIC, organizationId));
-  }
-
   private async resolve(hash: string): Promise<{ value: ResolvedKey; group: string } | undefined> {
     const row = await this.repo.findActiveByHash(hash);
     if (!row) return undefined;
@@ -113,7 +105,6 @@ export class ApiKeysService {
         return existing; // already revoked: revoking again is a no-op
       }
       await this.audit.record(ctx, { action: 'api_key.revoked', targetType: 'api_key', targetId: id });
-      this.forgetResolvedKeys(ctx.organizationId);
       return (await this.repo.findById(ctx.organizationId, id))!;
     });
   }

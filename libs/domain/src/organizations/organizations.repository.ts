@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type Organization } from '#db';
+import { InvalidationBus } from '#queue';
+import { API_KEYS_TOPIC } from '../api-keys/api-keys.repository.js';
 
 export interface NewOrganization {
   id: string;
@@ -11,7 +13,10 @@ export interface NewOrganization {
 
 @Injectable()
 export class OrganizationsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly bus: InvalidationBus,
+  ) {}
 
   create(input: NewOrganization): Promise<Organization> {
     return this.prisma.db.organization.create({ data: input });
@@ -31,10 +36,13 @@ export class OrganizationsRepository {
     return this.prisma.db.organization.findMany({ orderBy: { id: 'asc' } });
   }
 
-  update(
+  async update(
     organizationId: string,
     data: Partial<Pick<Organization, 'name' | 'plan' | 'rateLimitWritesPerMinute' | 'rateLimitReadsPerMinute'>>,
   ): Promise<Organization> {
-    return this.prisma.db.organization.update({ where: { id: organizationId }, data });
+    const updated = await this.prisma.db.organization.update({ where: { id: organizationId }, data });
+    // Every process's resolved keys carry the organization's plan and limits.
+    this.prisma.afterCommit(() => this.bus.publish(API_KEYS_TOPIC, organizationId));
+    return updated;
   }
 }

@@ -60,7 +60,6 @@ export class OrganizationsService {
         ...(input.readsPerMinute !== undefined ? { rateLimitReadsPerMinute: input.readsPerMinute } : {}),
       });
       await this.audit.record(ctx, { action: 'organization.limits_updated', targetType: 'organization', targetId: org.id, metadata: input });
-      this.apiKeys.forgetResolvedKeys(organizationId); // resolved keys carry the limits
       return org;
     });
   }
