@@ -2,20 +2,24 @@ import { Redis } from 'ioredis';
 import type { AppConfig } from '#config';
 import { TEST_REDIS_URL, testRedisPrefix } from '#testing/test-database.js';
 import { InvalidationBus } from './invalidation-bus.js';
+import { RedisService } from './redis.service.js';
 
 const prefix = testRedisPrefix();
-const buses: InvalidationBus[] = [];
+const processes: Array<{ bus: InvalidationBus; redis: RedisService }> = [];
 
-/** One bus stands for one process (api or worker) on the shared Redis. */
+/** One bus (with its process's shared Redis client) stands for one process (api or worker) on the shared Redis. */
 async function process(): Promise<InvalidationBus> {
-  const bus = new InvalidationBus({ redisUrl: TEST_REDIS_URL, redisPrefix: prefix } as AppConfig);
+  const config = { redisUrl: TEST_REDIS_URL, redisPrefix: prefix } as AppConfig;
+  const redis = new RedisService(config);
+  const bus = new InvalidationBus(config, redis);
   await bus.onModuleInit();
-  buses.push(bus);
+  processes.push({ bus, redis });
   return bus;
 }
 
 afterAll(async () => {
-  await Promise.all(buses.map((b) => b.onApplicationShutdown()));
+  await Promise.all(processes.map((p) => p.bus.onApplicationShutdown()));
+  await Promise.all(processes.map((p) => p.redis.onApplicationShutdown()));
 });
 
 function nextCall(bus: InvalidationBus, topic: string): Promise<string | null> {

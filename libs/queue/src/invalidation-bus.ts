@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { Redis } from 'ioredis';
 import { AppConfig } from '#config';
 import { redisConnectionOptions } from './redis-connection.js';
+import { RedisService } from './redis.service.js';
 
 /** Called with the invalidated key, or `null` when everything must go (the bus may have missed messages). */
 export type InvalidationListener = (key: string | null) => void;
@@ -9,7 +10,8 @@ export type InvalidationListener = (key: string | null) => void;
 /**
  * Tells every process that cached rows changed, so in-process caches can serve hot lookups (API keys, webhook
  * subscriptions) without giving up immediate revocation. Listeners in this process run synchronously; other
- * processes hear it through Redis pub/sub when REDIS_URL is set (one subscriber connection per process).
+ * processes hear it through Redis pub/sub when REDIS_URL is set: published on the process's shared Redis client,
+ * heard on a subscriber connection of its own (a connection in subscriber mode can do nothing else).
  *
  * Pub/sub is fire-and-forget: while the subscriber is disconnected messages are lost, so every reconnection tells
  * listeners to drop everything (`null`), and caches also bound staleness with a TTL.
@@ -23,12 +25,14 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('InvalidationBus');
   private readonly listeners = new Map<string, Set<InvalidationListener>>();
   private readonly channel: string;
-  private publisher?: Redis;
   private subscriber?: Redis;
 
   readonly reachesEveryProcess: boolean;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisService,
+  ) {
     this.channel = `${config.redisPrefix}:invalidate`;
     this.reachesEveryProcess = !!config.redisUrl || !config.databaseUrl;
   }
@@ -36,9 +40,8 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     if (!this.config.redisUrl) return;
     const options = redisConnectionOptions(this.config.redisUrl);
-    this.publisher = new Redis({ ...options, connectionName: `${this.config.redisPrefix}:invalidate-pub` });
     this.subscriber = new Redis({ ...options, connectionName: `${this.config.redisPrefix}:invalidate-sub` });
-    for (const client of [this.publisher, this.subscriber]) client.on('error', (err: Error) => this.logThrottled(err));
+    this.subscriber.on('error', (err: Error) => this.logThrottled(err));
     let connectedBefore = false;
     this.subscriber.on('ready', () => {
       // ioredis re-subscribes by itself after a reconnect; what was published meanwhile is gone.
@@ -50,7 +53,7 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.subscriber, this.publisher].map((c) => c?.quit().catch(() => c.disconnect())));
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
   /** Registers a listener for one topic (e.g. `api_keys`); returns the unsubscribe function. */
@@ -67,7 +70,7 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
    */
   publish(topic: string, key: string): void {
     this.notify(topic, key);
-    this.publisher?.publish(this.channel, JSON.stringify({ topic, key })).catch((err: Error) => {
+    this.redis.client?.publish(this.channel, JSON.stringify({ topic, key })).catch((err: Error) => {
       // A lost invalidation would leave other processes stale until their TTL: say so loudly.
       this.logger.error(`Could not publish a cache invalidation (${topic} ${key}): ${err.message}`);
     });

@@ -1,10 +1,11 @@
 import { jest } from '@jest/globals';
 import type { AppConfig } from '#config';
-import { InvalidationBus } from '#queue';
+import { InvalidationBus, RedisService } from '#queue';
 import { ReadThroughCache } from './read-through-cache.js';
 
 /** A bus without Redis on the embedded database: one process, so invalidations reach every listener, synchronously. */
-const localBus = () => new InvalidationBus({ redisPrefix: 'unit', redisUrl: undefined, databaseUrl: undefined } as AppConfig);
+const withoutRedis = (config: Partial<AppConfig>) => new InvalidationBus(config as AppConfig, new RedisService(config as AppConfig));
+const localBus = () => withoutRedis({ redisPrefix: 'unit', redisUrl: undefined, databaseUrl: undefined });
 
 function counting<V>(value: V, group = 'org_a') {
   const load = jest.fn(async () => ({ value, group }));
@@ -64,7 +65,7 @@ describe('ReadThroughCache', () => {
   });
 
   it('never caches where an invalidation could not reach every process (PostgreSQL without Redis)', async () => {
-    const bus = new InvalidationBus({ redisPrefix: 'unit', redisUrl: undefined, databaseUrl: 'postgresql://db/x' } as AppConfig);
+    const bus = withoutRedis({ redisPrefix: 'unit', redisUrl: undefined, databaseUrl: 'postgresql://db/x' });
     const cache = new ReadThroughCache<string>(bus, { topic: 't', ttlMs: 60_000, maxEntries: 10 });
     const load = counting('v');
     await cache.get('k', load);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { AppConfig } from '#config';
 import { PrismaService } from '#db';
-import { InvalidationBus } from '#queue';
+import { InvalidationBus, RedisService } from '#queue';
 import { createTestDatabase, type TestDatabase } from '#testing';
 import { newId } from '../common/ids.js';
 import { MediaRepository } from '../media/media.repository.js';
@@ -31,8 +31,9 @@ describe('phone number, template and media repositories (PostgreSQL)', () => {
     prisma = new PrismaService(config);
     await prisma.onModuleInit();
     for (const id of [orgA, orgB]) await prisma.db.organization.create({ data: { id, name: id } });
-    numbers = new PhoneNumbersRepository(prisma, new InvalidationBus(config));
-    templates = new TemplatesRepository(prisma, new InvalidationBus(config));
+    // No REDIS_URL in this config: the bus (and the client it publishes on) reach this process only.
+    numbers = new PhoneNumbersRepository(prisma, new InvalidationBus(config, new RedisService(config)));
+    templates = new TemplatesRepository(prisma, new InvalidationBus(config, new RedisService(config)));
     media = new MediaRepository(prisma);
   });
   afterAll(async () => {
