@@ -8,6 +8,8 @@ import { QUEUES, QueueStats } from '#queue';
 import { SandboxAdminClient } from '#sandbox';
 import { dtoToJsonSchema } from '../../src/mcp/dto-json-schema.js';
 import { startTestApi, type TestApi } from '../harness.js';
+import { WebhookReceiver } from '../webhook-receiver.js';
+import { createOneOfEverything, type OrgFixtures } from './org-fixtures.js';
 import type { JsonSchema } from './schema-arbitrary.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -515,4 +517,48 @@ async function withOneRetryOnReset<T>(read: () => Promise<T>): Promise<T> {
     if (cause?.code !== 'ECONNRESET') throw err;
     return read();
   }
+}
+
+/**
+ * What a fuzz suite runs against: a sealed api, a webhook receiver, one organization holding one of everything
+ * under the api's own key (`fx`, the one exercised) and a second one (`other`) whose values must never leak, the
+ * snapshots and write guard that prove a rejected request changed nothing, and junk ids mixing both organizations'.
+ */
+export interface FuzzWorld {
+  api: TestApi;
+  receiver: WebhookReceiver;
+  fx: OrgFixtures;
+  other: OrgFixtures;
+  snapshots: TenantSnapshots;
+  guard: WriteGuard;
+  watch: LeakWatch;
+  junk: fc.Arbitrary<string>;
+  close(): Promise<void>;
+}
+
+/** `tags` name the two organizations' fixtures (distinct per suite, so their rows are told apart in reports). */
+export async function startFuzzWorld(routes: readonly string[], tags: { own: string; other: string }): Promise<FuzzWorld> {
+  const api = await startSealedApi();
+  const receiver = await new WebhookReceiver().start();
+  const stamp = Date.now().toString(36);
+  const fx = await createOneOfEverything(api, { key: api.key, tag: `${tags.own}${stamp}`, receiverUrl: receiver.url, routes });
+  const other = await createOneOfEverything(api, { tag: `${tags.other}${stamp}`, receiverUrl: receiver.url, routes });
+  const snapshots = await new TenantSnapshots(api).init();
+  const guard = await new WriteGuard(api, snapshots, fx.orgId, other.orgId).init();
+  const otherIds = other.secrets.filter((s) => /^[a-z]+_[0-9a-z]{26}$/.test(s) || /^\d{6,}$/.test(s));
+  const junk = junkIds([...otherIds, ...Object.values(fx.ids), fx.metaPhoneNumberId, fx.customer.wamid]);
+  return {
+    api,
+    receiver,
+    fx,
+    other,
+    snapshots,
+    guard,
+    watch: new LeakWatch(other.secrets),
+    junk,
+    async close() {
+      await receiver.stop();
+      await api.close();
+    },
+  };
 }

@@ -4,8 +4,8 @@ import { ERROR_CATALOGUE, type ErrorCode } from '#domain';
 import type { TestApi } from '../harness.js';
 import { postMcp, type RawMcpResponse } from '../mcp/mcp-client.js';
 import { WebhookReceiver } from '../webhook-receiver.js';
-import { assert, check, discoverSurface, junkIds, LeakWatch, RUNS, SEED, startSealedApi, TenantSnapshots, WriteGuard, type McpToolDescriptor } from './adversarial-env.js';
-import { createOneOfEverything, type OrgFixtures } from './org-fixtures.js';
+import { assert, check, discoverSurface, LeakWatch, RUNS, SEED, startFuzzWorld, WriteGuard, type FuzzWorld, type McpToolDescriptor } from './adversarial-env.js';
+import type { OrgFixtures } from './org-fixtures.js';
 import { mutatedBody, validValue } from './schema-arbitrary.js';
 import { semanticHints } from './semantic-hints.js';
 
@@ -28,33 +28,24 @@ interface Call {
 }
 
 describe(`adversarial MCP tool arguments (e2e, fast-check, ${RUNS} runs per tool, seed ${SEED})`, () => {
+  let world: FuzzWorld;
   let api: TestApi;
   let receiver: WebhookReceiver;
   let fx: OrgFixtures;
-  let other: OrgFixtures;
-  let snapshots: TenantSnapshots;
   let guard: WriteGuard;
   let watch: LeakWatch;
   let junk: fc.Arbitrary<string>;
   const tally = new Map<string, Map<string, number>>();
 
   beforeAll(async () => {
-    api = await startSealedApi();
-    receiver = await new WebhookReceiver().start();
-    fx = await createOneOfEverything(api, { key: api.key, tag: `M${Date.now().toString(36)}`, receiverUrl: receiver.url, routes });
-    other = await createOneOfEverything(api, { tag: `N${Date.now().toString(36)}`, receiverUrl: receiver.url, routes });
-    snapshots = await new TenantSnapshots(api).init();
-    guard = await new WriteGuard(api, snapshots, fx.orgId, other.orgId).init();
-    watch = new LeakWatch(other.secrets);
-    const otherIds = other.secrets.filter((s) => /^[a-z]+_[0-9a-z]{26}$/.test(s) || /^\d{6,}$/.test(s));
-    junk = junkIds([...otherIds, ...Object.values(fx.ids), fx.metaPhoneNumberId, fx.customer.wamid]);
+    world = await startFuzzWorld(routes, { own: 'M', other: 'N' });
+    ({ api, receiver, fx, guard, watch, junk } = world);
   }, 120_000);
 
   afterAll(async () => {
     const lines = [...tally].map(([t, outcomes]) => `${t.padEnd(24)} ${[...outcomes].map(([o, n]) => `${o}×${n}`).join(' ')}`);
     if (process.env.ADVERSARIAL_REPORT) console.log(`MCP outcomes (seed ${SEED}):\n${lines.join('\n')}`);
-    await receiver?.stop();
-    await api?.close();
+    await world?.close();
   });
 
   function describeCall(tool: string, call: Call, res: RawMcpResponse): string {

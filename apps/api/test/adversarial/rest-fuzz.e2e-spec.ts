@@ -9,18 +9,18 @@ import {
   check,
   describeExchange,
   discoverSurface,
-  junkIds,
   kindOfParam,
   LeakWatch,
   RUNS,
   SEED,
   send,
-  startSealedApi,
+  startFuzzWorld,
   TenantSnapshots,
   WriteGuard,
+  type FuzzWorld,
   type Operation,
 } from './adversarial-env.js';
-import { createOneOfEverything, type OrgFixtures } from './org-fixtures.js';
+import type { OrgFixtures } from './org-fixtures.js';
 import { validValue } from './schema-arbitrary.js';
 import { requestsFor, type FuzzRequest } from './rest-requests.js';
 import { semanticHints } from './semantic-hints.js';
@@ -37,10 +37,10 @@ import { semanticHints } from './semantic-hints.js';
 const { operations, routes } = await discoverSurface();
 
 describe(`adversarial REST input (e2e, fast-check, ${RUNS} runs per operation, seed ${SEED})`, () => {
+  let world: FuzzWorld;
   let api: TestApi;
   let receiver: WebhookReceiver;
   let fx: OrgFixtures;
-  let other: OrgFixtures;
   let snapshots: TenantSnapshots;
   let guard: WriteGuard;
   let watch: LeakWatch;
@@ -48,25 +48,15 @@ describe(`adversarial REST input (e2e, fast-check, ${RUNS} runs per operation, s
   const tally = new Map<string, Map<string, number>>();
 
   beforeAll(async () => {
-    api = await startSealedApi();
-    receiver = await new WebhookReceiver().start();
-    const tag = `F${Date.now().toString(36)}`;
-    fx = await createOneOfEverything(api, { key: api.key, tag, receiverUrl: receiver.url, routes });
-    other = await createOneOfEverything(api, { tag: `O${Date.now().toString(36)}`, receiverUrl: receiver.url, routes });
-    snapshots = await new TenantSnapshots(api).init();
-    guard = await new WriteGuard(api, snapshots, fx.orgId, other.orgId).init();
-    watch = new LeakWatch(other.secrets);
-    const otherIds = other.secrets.filter((s) => /^[a-z]+_[0-9a-z]{26}$/.test(s) || /^\d{6,}$/.test(s));
-    const ownIds = [...Object.values(fx.ids), fx.metaPhoneNumberId, fx.customer.wamid];
-    junk = junkIds([...otherIds, ...ownIds]);
+    world = await startFuzzWorld(routes, { own: 'F', other: 'O' });
+    ({ api, receiver, fx, snapshots, guard, watch, junk } = world);
   }, 120_000);
 
   afterAll(async () => {
     // Which statuses each operation answered: shows at a glance whether the valid paths were reached at all.
     const lines = [...tally].map(([op, statuses]) => `${op.padEnd(52)} ${[...statuses].sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${s}×${n}`).join(' ')}`);
     if (process.env.ADVERSARIAL_REPORT) console.log(`REST statuses (seed ${SEED}):\n${lines.join('\n')}`);
-    await receiver?.stop();
-    await api?.close();
+    await world?.close();
   });
 
   async function exercise(op: Operation, req: FuzzRequest): Promise<void> {
