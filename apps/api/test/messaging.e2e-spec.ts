@@ -20,7 +20,7 @@ describe('messaging (e2e, in-process queue)', () => {
   const customer = () => `+62813${String(Date.now() % 1_000_000).padStart(6, '0')}${String(n++).padStart(2, '0')}`;
 
   beforeAll(async () => {
-    api = await startTestApi({ env: { RECONCILE_AFTER_MS: '1000' } });
+    api = await startTestApi({ env: { RECONCILE_AFTER_MS: '1000', PAUSED_NUMBER_RECHECK_MS: '500' } });
     sandbox = new SandboxAdminClient(api.config.sandboxGraphUrl);
     // Tests poll statuses often: the enterprise plan's request rates keep them clear of 429s.
     await api.app.get(OrganizationsService).setLimits(api.bootstrap!.organizationId, { plan: 'enterprise' });
@@ -235,20 +235,45 @@ describe('messaging (e2e, in-process queue)', () => {
       expect(failed.error).toMatchObject({ code: 'meta_undeliverable', meta_code: 131026, meta_details: 'Receiver is incapable' });
     });
 
-    it('190 (token expired) fails the message and pauses the number', async () => {
+    it('190 (token expired) pauses the number; its messages wait for a new token instead of failing, then go out', async () => {
       const own = await connectSandboxNumber(api);
       const phone = customer();
       const wamid = await customerWrites(api, own.id, phone, 'hi');
       await conversationWith(api, phone, wamid);
       await sandbox.setFaults({ match: { phone_number_id: own.phone_number_id }, effect: { kind: 'sync_error', code: 190, http_status: 401 }, count: 1 });
       const res = await api.request('POST', '/v1/messages', { phone_number_id: own.id, to: phone, type: 'text', text: { body: 'x' } });
-      const failed = await messageReaching(api, res.body.id, ['failed']);
-      expect(failed.error).toMatchObject({ code: 'meta_auth_failed', meta_code: 190 });
-      const pn = await api.request('GET', `/v1/phone_numbers/${own.id}`);
-      expect(pn.body.status).toBe('paused');
+      const message = () => api.request('GET', `/v1/messages/${res.body.id}`).then((r) => r.body);
+      const held = await eventually(async () => {
+        const m = await message();
+        return m.status === 'queued' && m.error ? m : undefined;
+      }, 'the message handed back to wait');
+      expect(held.error).toMatchObject({ code: 'meta_auth_failed', meta_code: 190 });
+      expect((await api.request('GET', `/v1/phone_numbers/${own.id}`)).body.status).toBe('paused');
       const refused = await api.request('POST', '/v1/messages', { phone_number_id: own.id, to: phone, type: 'text', text: { body: 'again' } });
       expect(refused.status).toBe(422);
       expect(refused.body.error.code).toBe('phone_number_paused');
+      await new Promise((r) => setTimeout(r, 1_500)); // three rechecks (PAUSED_NUMBER_RECHECK_MS 500): still waiting
+      expect((await message()).status).toBe('queued');
+
+      const token = (await sandbox.listNumbers()).data.find((n) => n.phone_number_id === own.phone_number_id)!.access_token;
+      expect((await api.request('PATCH', `/v1/phone_numbers/${own.id}`, { access_token: token })).body.status).toBe('active');
+      const sent = await messageReaching(api, res.body.id, ['sent', 'delivered', 'read']);
+      expect(sent.wamid).toMatch(/^wamid\./);
+      expect(sent.error ?? null).toBeNull(); // the earlier refusal no longer describes the message
+    });
+
+    it('a message held on a paused number fails with phone_number_paused once it has waited PAUSED_NUMBER_HOLD_MS (24 h)', async () => {
+      const own = await connectSandboxNumber(api);
+      const phone = customer();
+      const wamid = await customerWrites(api, own.id, phone, 'hi');
+      await conversationWith(api, phone, wamid);
+      await sandbox.setFaults({ match: { phone_number_id: own.phone_number_id }, effect: { kind: 'sync_error', code: 190, http_status: 401 }, count: 1 });
+      const res = await api.request('POST', '/v1/messages', { phone_number_id: own.id, to: phone, type: 'text', text: { body: 'x' } });
+      await eventually(async () => ((await api.request('GET', `/v1/messages/${res.body.id}`)).body.error ? true : undefined), 'the message held');
+      // As if it had been queued a day ago: the next recheck gives up on it.
+      await api.app.get(PrismaService).db.message.update({ where: { id: res.body.id }, data: { queuedAt: new Date(Date.now() - 86_400_000 - 1_000) } });
+      const failed = await messageReaching(api, res.body.id, ['failed']);
+      expect(failed.error).toMatchObject({ code: 'phone_number_paused' });
     });
   });
 

@@ -56,6 +56,9 @@ export class AppConfig {
   readonly sweepIntervalMs: number;
   /** A `sending` message with no answer recorded for this long is reconciled (resent if Meta never echoed it). */
   readonly reconcileAfterMs: number;
+  /** How often a message queued on a paused number checks whether its number was resumed, and how long it waits. */
+  readonly pausedNumberRecheckMs: number;
+  readonly pausedNumberHoldMs: number;
   /** How often the retention job (maintenance task `retention`) is enqueued where processors run. */
   readonly retentionIntervalMs: number;
   readonly shutdownTimeoutMs: number;
@@ -97,6 +100,8 @@ export class AppConfig {
     this.runProcessors = bool(read('RUN_PROCESSORS'), 'RUN_PROCESSORS', !this.redisUrl);
     this.sweepIntervalMs = int(read('SWEEP_INTERVAL_MS'), 'SWEEP_INTERVAL_MS', 5_000, 100, 3_600_000);
     this.reconcileAfterMs = int(read('RECONCILE_AFTER_MS'), 'RECONCILE_AFTER_MS', 120_000, 1_000, 86_400_000);
+    this.pausedNumberRecheckMs = int(read('PAUSED_NUMBER_RECHECK_MS'), 'PAUSED_NUMBER_RECHECK_MS', 30_000, 500, 3_600_000);
+    this.pausedNumberHoldMs = int(read('PAUSED_NUMBER_HOLD_MS'), 'PAUSED_NUMBER_HOLD_MS', 86_400_000, 0, 30 * 86_400_000);
     this.retentionIntervalMs = int(read('RETENTION_INTERVAL_MS'), 'RETENTION_INTERVAL_MS', 15 * 60_000, 1_000, 86_400_000);
     this.shutdownTimeoutMs = int(read('SHUTDOWN_TIMEOUT_MS'), 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000);
     this.workerMetricsPort = read('WORKER_METRICS_PORT') === undefined ? undefined : int(read('WORKER_METRICS_PORT'), 'WORKER_METRICS_PORT', 0, 0, 65535);

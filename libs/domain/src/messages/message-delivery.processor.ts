@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '#config';
 import type { Message, PhoneNumber } from '#db';
 import { QUEUES, QueueProcessor, RescheduleError, RetryableError, TokenBuckets, type JobContext, type JobHandler, type JobPayloads } from '#queue';
 import { GraphApiError, GraphClient } from '#whatsapp';
@@ -7,7 +8,7 @@ import { systemContext } from '../common/tenant-context.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { PhoneNumbersService } from '../phone-numbers/phone-numbers.service.js';
 import { MAX_SEND_ATTEMPTS, orderWaitMs, retryDelayMs } from './delivery-retry.js';
-import { failureFromMeta, MessageStatusUpdater } from './message-status-updater.service.js';
+import { failureFromMeta, MessageStatusUpdater, pauseReason } from './message-status-updater.service.js';
 import { MessagesRepository } from './messages.repository.js';
 import { ScheduledSends } from './scheduled-sends.service.js';
 import { Metrics } from '../observability/metrics.js';
@@ -43,6 +44,7 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     private readonly status: MessageStatusUpdater,
     private readonly scheduled: ScheduledSends,
     private readonly metrics: Metrics,
+    private readonly config: AppConfig,
   ) {}
 
   async handle(job: Job): Promise<void> {
@@ -68,8 +70,7 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
 
     const phone = await this.phoneNumbers.get(ctx, message.phoneNumberId).catch(nullIfNotFound);
     if (!phone || phone.status === 'disconnected') return void (await this.status.fail(message, ['queued'], { ourCode: 'phone_number_unavailable' }));
-    if (phone.status === 'paused')
-      return void (await this.status.fail(message, ['queued'], { ourCode: 'phone_number_paused', title: phone.pausedReason ?? null }));
+    if (phone.status === 'paused') return this.holdWhilePaused(message, phone, now);
 
     // Everything that can fail for reasons of ours happens before the claim, so it never strands a `sending` row.
     const creds = this.phoneNumbers.credentialsFor(phone);
@@ -100,7 +101,7 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     try {
       wamid = (await this.graph.sendMessage(creds, phone.metaPhoneNumberId, body)).wamid;
     } catch (err) {
-      this.metrics.sends.inc({ outcome: err instanceof GraphApiError && err.classification.retry === 'none' ? 'failed' : 'retried' });
+      this.metrics.sends.inc({ outcome: err instanceof GraphApiError && err.classification.retry === 'none' && !err.classification.pauseNumber ? 'failed' : 'retried' });
       return this.onSendError(claimed, phone, err);
     }
     this.metrics.sends.inc({ outcome: 'sent' });
@@ -121,6 +122,19 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     if (again.reserved) await sleepUntil(again.atMs);
   }
 
+  /**
+   * A paused number's credentials were refused by Meta (an expired token, a locked account): the customer fixes them
+   * with PATCH /v1/phone_numbers/{id}, usually within hours, so its queued messages wait for that — rechecking every
+   * PAUSED_NUMBER_RECHECK_MS — instead of failing. Only after PAUSED_NUMBER_HOLD_MS since they were queued do they
+   * fail with phone_number_paused. A held message changes nothing and counts no attempt.
+   */
+  private async holdWhilePaused(message: Message, phone: PhoneNumber, now: Date): Promise<void> {
+    const queuedAt = (message.queuedAt ?? message.createdAt).getTime();
+    if (now.getTime() - queuedAt >= this.config.pausedNumberHoldMs)
+      return void (await this.status.fail(message, ['queued'], { ourCode: 'phone_number_paused', title: phone.pausedReason ?? null }));
+    throw new RescheduleError(this.config.pausedNumberRecheckMs);
+  }
+
   /** The queue gave up on the job (repeated unexpected errors): a message Meta kept refusing fails; others wait for the sweep. */
   async onExhausted(job: Job, error: unknown): Promise<void> {
     const message = await this.repo.findById(job.data.organizationId, job.data.messageId);
@@ -137,16 +151,23 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     }
     const c = err.classification;
     const failure = failureFromMeta(err);
+    const lastError = { errorCode: failure.ourCode, metaErrorCode: failure.metaCode ?? null, metaErrorTitle: failure.title ?? null, metaErrorDetails: failure.details ?? null };
+    if (c.pauseNumber && message.attempts < MAX_SEND_ATTEMPTS) {
+      // Meta refused our credentials, so it accepted nothing: pause the number and hand the message back to wait
+      // for new credentials with the others (holdWhilePaused), its error recorded meanwhile.
+      await this.phoneNumbers.pause(orgId, phone.id, pauseReason(failure));
+      this.logger.warn({ phoneNumberId: phone.id, code: err.code }, 'Meta refused the credentials; the number is paused and its messages wait');
+      if (await this.repo.transition(orgId, message.id, ['sending'], { status: 'queued', ...lastError })) throw new RescheduleError(this.config.pausedNumberRecheckMs);
+      return;
+    }
     if (c.retry === 'none') {
       await this.status.fail(message, ['sending'], failure);
-      if (c.pauseNumber) this.logger.warn({ phoneNumberId: phone.id, code: err.code }, 'Meta refused the credentials; the number is paused');
       return;
     }
     if (message.attempts >= MAX_SEND_ATTEMPTS) {
       await this.status.fail(message, ['sending'], { ...failure, ourCode: 'meta_retries_exhausted', pauseNumber: false, flagContact: undefined });
       return;
     }
-    const lastError = { errorCode: failure.ourCode, metaErrorCode: failure.metaCode ?? null, metaErrorTitle: failure.title ?? null, metaErrorDetails: failure.details ?? null };
     if (err.kind === 'timeout') {
       // Meta may have accepted it: stay `sending`. A status webhook echoing our id completes it; otherwise the
       // reconciliation sweep resends after RECONCILE_AFTER_MS and counts the possible duplicate.

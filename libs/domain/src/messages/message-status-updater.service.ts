@@ -218,6 +218,7 @@ function gapTime(current: Message, status: Exclude<MetaMessageStatus, 'failed'>,
   return new Date(t);
 }
 
-function pauseReason(e: MessageFailure): string {
+/** The reason recorded on a number paused by a Meta error. */
+export function pauseReason(e: MessageFailure): string {
   return `${e.ourCode}${e.metaCode != null ? ` (Meta ${e.metaCode})` : ''}: ${e.title ?? ''}`.trim();
 }
