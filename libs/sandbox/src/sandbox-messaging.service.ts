@@ -161,14 +161,17 @@ export class SandboxMessagingService {
       if (!(b.skip_delivered_rate > 0 && Math.random() < b.skip_delivered_rate)) steps.push('delivered');
       if (b.auto_read) steps.push('read');
     }
-    const delays = steps.map((s) => b.status_delays_ms[s]);
-    if (b.shuffle) shuffle(delays);
+    // When each status happens: in order, whatever the configured delays (Meta's timestamps never say read before
+    // delivered). `shuffle` reorders only when the webhooks go out, as Meta's delivery does — not what they say.
+    const happensAfter = steps.map((s) => b.status_delays_ms[s]).map((d, i, all) => Math.max(d, ...all.slice(0, i)));
+    const emitAfter = [...happensAfter];
+    if (b.shuffle) shuffle(emitAfter);
     const pricing = this.pricing(number, v, windowOpen);
     steps.forEach((status, i) => {
-      const s: WebhookStatus = { id: entry.wamid, status, timestamp: unixAfter(delays[i]), recipient_id: entry.to };
+      const s: WebhookStatus = { id: entry.wamid, status, timestamp: unixAfter(happensAfter[i]), recipient_id: entry.to };
       if (entry.biz_opaque_callback_data !== null) s.biz_opaque_callback_data = entry.biz_opaque_callback_data;
       if (status !== 'read') s.pricing = pricing;
-      void this.emitMessagesValue(number, { statuses: [s] }, delays[i]);
+      void this.emitMessagesValue(number, { statuses: [s] }, emitAfter[i]);
     });
   }
 

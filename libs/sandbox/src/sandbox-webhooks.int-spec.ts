@@ -169,6 +169,23 @@ describe('webhook behaviour', () => {
     expect(outOfOrder.length).toBeGreaterThan(0);
   });
 
+  it('shuffles only the arrival: each status keeps the time it happened (sent < delivered < read)', async () => {
+    const to = newCustomer();
+    await openWindow(to);
+    // Over a second apart, so the one-second timestamps tell the statuses' times apart.
+    await sb.admin.setBehavior({ shuffle: true, status_delays_ms: { sent: 0, delivered: 1_100, read: 2_200 } });
+    const wamids: string[] = [];
+    for (let i = 0; i < 5; i++) wamids.push((await text(to, `t${i}`)).wamid);
+    await recorder.waitFor(() => wamids.every((w) => statusesOf(w).length === 3), 15_000);
+    const arrivedOutOfOrder = wamids.filter((w) => statusesOf(w).some((s, i, all) => i > 0 && STATUS_RANK[s.status] < STATUS_RANK[all[i - 1].status]));
+    expect(arrivedOutOfOrder.length).toBeGreaterThan(0);
+    for (const w of wamids) {
+      const at = Object.fromEntries(statusesOf(w).map((s) => [s.status, Number(s.timestamp)]));
+      expect(at.sent).toBeLessThan(at.delivered);
+      expect(at.delivered).toBeLessThan(at.read);
+    }
+  });
+
   it('drops webhooks when drop_rate is 1', async () => {
     const to = newCustomer();
     await openWindow(to);
