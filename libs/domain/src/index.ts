@@ -1,4 +1,5 @@
 export * from './common/app-error.js';
+export * from './common/retry-briefly.js';
 export * from './common/error-catalogue.js';
 export * from './common/ids.js';
 export * from './common/tenant-context.js';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { AppError, IdempotencyService } from '#domain';
+import { AppError, IdempotencyService, retryBriefly } from '#domain';
 import type { AppRequest } from './request-types.js';
 
 /** Tries to store an idempotent request's outcome (about 0.6 s in all) before giving up on it. */
@@ -63,15 +63,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** Stores the outcome, retrying briefly: a database blip (a pool connection terminated) passes within moments. */
-  private async record(org: string, key: string, status: number, body: unknown): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.idempotency.finish(org, key, status, body);
-      } catch (err) {
-        if (attempt >= RECORD_ATTEMPTS) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-      }
-    }
+  private record(org: string, key: string, status: number, body: unknown): Promise<void> {
+    return retryBriefly(() => this.idempotency.finish(org, key, status, body), RECORD_ATTEMPTS);
   }
 }
 

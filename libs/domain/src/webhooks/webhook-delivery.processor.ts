@@ -12,6 +12,7 @@ import {
   type JobPayloads,
 } from '#queue';
 import { newId } from '../common/ids.js';
+import { retryBriefly } from '../common/retry-briefly.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { maxAttempts, retryDelayMs, shouldAutoDisable, verdictOf } from './webhook-delivery-policy.js';
 import { DISABLED_REASONS } from './webhook-events.js';
@@ -22,8 +23,12 @@ import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js'
 
 type Job = JobContext<JobPayloads['webhook-delivery']>;
 
-/** Longer than one attempt can take (every hop shares the sender's deadline), so the sweep never races a live send. */
-const LEASE_MS = 2 * 60_000;
+/**
+ * Longer than one attempt can take (every hop shares the sender's 10 s deadline, and recording it retries for well
+ * under a second), so the sweep never races a live send; short enough that an attempt cut by a crash is sent again
+ * within half a minute (it was 2 minutes: the chaos suite ended runs with deliveries still waiting out the lease).
+ */
+const LEASE_MS = 30_000;
 /** A job that fires this much before the row's next_attempt_at waits (clock skew between processes). */
 const EARLY_TOLERANCE_MS = 1_000;
 
@@ -67,7 +72,9 @@ export class WebhookDeliveryProcessor implements JobHandler<'webhook-delivery'> 
       return;
 
     const result = await this.send(delivery, sub);
-    const delayMs = await this.record(delivery, sub, attempt, result);
+    // Retried on its own: the webhook has gone out, and failing here would leave the row leased for LEASE_MS and then
+    // send it again.
+    const delayMs = await retryBriefly(() => this.record(delivery, sub, attempt, result));
     if (delayMs !== null)
       throw new RetryableError(
         `webhook ${deliveryId} attempt ${attempt} failed: ${result.error ?? `HTTP ${result.statusCode}`}`,
