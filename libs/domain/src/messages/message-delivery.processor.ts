@@ -27,7 +27,7 @@ const PACING_SHARE = 0.92;
 const PACING_HORIZON_MS = 1_000;
 /** A send this much past its booked slot books another one (see waitForSlot); well inside the 8 % jitter budget. */
 const LATE_SLOT_TOLERANCE_MS = 25;
-/** How far ahead that second slot may be; beyond it the send goes now. */
+/** How far ahead that second slot may be; beyond it the claim is handed back and the job comes back later. */
 const REBOOK_HORIZON_MS = 2_000;
 
 @Injectable()
@@ -95,7 +95,12 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
     if (!(await this.repo.transition(organizationId, messageId, ['queued'], { status: 'sending', sendingAt, attempts: { increment: 1 }, nextAttemptAt: null }))) return;
     const claimed: Message = { ...message, status: 'sending', sendingAt, attempts: message.attempts + 1 };
     // The slot's own time (Redis' clock: the machine's, or NTP-close to it), not "waitMs from when the answer came".
-    await this.waitForSlot(schedule, intervalMs, slot.atMs);
+    const missed = await this.waitForSlot(schedule, intervalMs, slot.atMs);
+    if (missed !== null) {
+      // No slot left to send in: hand the claim back (uncounted) rather than send between two booked slots.
+      await this.repo.transition(organizationId, messageId, ['sending'], { status: 'queued', attempts: { decrement: 1 } });
+      throw new RescheduleError(Math.max(5, missed));
+    }
 
     let wamid: string;
     try {
@@ -114,12 +119,18 @@ export class MessageDeliveryProcessor implements JobHandler<'message-delivery'> 
    * late (a busy event loop) — would put this send on top of the next slot's, so a late arrival books one fresh slot
    * (the missed one stays empty) and waits for it. Only once: every re-booking wastes a slot, and on a starved
    * machine repeated ones would push the whole schedule back. The claimed message waits meanwhile (≤ 3 s).
+   * Returns null when it is time to send, or — when no slot could be booked (after a database fault many claims
+   * arrive late together, and sending those at once bunched them above the cap) or the second one was missed too —
+   * how long to wait before trying again.
    */
-  private async waitForSlot(schedule: string, intervalMs: number, slotAt: number): Promise<void> {
+  private async waitForSlot(schedule: string, intervalMs: number, slotAt: number): Promise<number | null> {
     await sleepUntil(slotAt);
-    if (Date.now() <= slotAt + LATE_SLOT_TOLERANCE_MS) return;
+    if (Date.now() <= slotAt + LATE_SLOT_TOLERANCE_MS) return null;
     const again = await this.buckets.reserve(schedule, intervalMs, REBOOK_HORIZON_MS);
-    if (again.reserved) await sleepUntil(again.atMs);
+    if (!again.reserved) return again.waitMs;
+    await sleepUntil(again.atMs);
+    // Late twice (a starved event loop): sending now could land beside the next slot's send.
+    return Date.now() <= again.atMs + LATE_SLOT_TOLERANCE_MS ? null : intervalMs;
   }
 
   /**
