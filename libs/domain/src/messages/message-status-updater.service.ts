@@ -74,7 +74,7 @@ export class MessageStatusUpdater {
         return row;
       });
       if (moved) {
-        await this.consequencesOf(moved, update);
+        if (moved.status === 'failed' && update.error) await this.consequences(moved, update.error);
         return moved;
       }
       current = await this.repo.findById(message.organizationId, message.id);
@@ -101,7 +101,7 @@ export class MessageStatusUpdater {
       await this.announceMove(message, row);
       return row;
     });
-    if (updated) await this.consequencesOf(updated, { status: 'failed', at, error });
+    if (updated) await this.consequences(updated, error);
     return updated;
   }
 
@@ -163,10 +163,6 @@ export class MessageStatusUpdater {
     const message = presentMessage({ ...after, contact });
     await this.events.emit(after.organizationId, 'message.status_updated', { message, previous_status: before.status }, scope);
     if (after.status === 'failed') await this.events.emit(after.organizationId, 'message.failed', { message }, scope);
-  }
-
-  private async consequencesOf(after: Message, u: StatusUpdate): Promise<void> {
-    if (after.status === 'failed' && u.error) await this.consequences(after, u.error);
   }
 
   /**
