@@ -2,6 +2,7 @@ import net from 'node:net';
 import { PrismaService } from '#db';
 import { ApiKeysService, OrganizationsService, PhoneNumbersService, systemContext, type TenantContext } from '#domain';
 import { SandboxAdminClient } from '#sandbox';
+import { signMetaPayload } from '#whatsapp';
 import { startTestApi, type TestApi } from './harness.js';
 
 /**
@@ -176,6 +177,23 @@ describe('phone numbers (e2e)', () => {
     expect(await service.webhookSecretFor(n.phone_number_id)).toBe(api.config.metaAppSecret);
     expect(await service.webhookSecretFor('999999999999')).toBe(api.config.metaAppSecret);
     await api.request('DELETE', `/v1/phone_numbers/${res.body.id}`);
+  });
+
+  it('accepts a template status webhook signed by the app of a number on that WABA (it names only the WABA)', async () => {
+    const n = await sandbox.provisionNumber({ seed_templates: false });
+    const res = await api.request('POST', '/v1/phone_numbers', { ...live(n), app_secret: 'waba-own-app-secret' });
+    expect(res.status).toBe(201);
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: n.waba_id, time: Math.floor(Date.now() / 1000), changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED', message_template_id: 1, message_template_name: 'none_here', message_template_language: 'en', reason: 'NONE' } }] }],
+    });
+    const post = (secret: string) =>
+      fetch(`${api.url}/webhooks/meta`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signMetaPayload(body, secret) }, body });
+    expect((await post('waba-own-app-secret')).status).toBe(200);
+    expect((await post(api.config.metaAppSecret)).status).toBe(200);
+    expect((await post('someone-elses-secret')).status).toBe(401);
+    await api.request('DELETE', `/v1/phone_numbers/${res.body.id}`);
+    expect((await post('waba-own-app-secret')).status).toBe(401); // no connected number of that app is left
   });
 
   it('resolve: either id form, the only number when omitted, test keys on sandbox numbers only', async () => {

@@ -69,10 +69,17 @@ export class MetaWebhooksService {
 
   private async signedByAKnownSecret(raw: Buffer, signature: string, parsed: unknown): Promise<boolean> {
     if (verifyMetaSignature(raw, signature, this.config.metaAppSecret)) return true;
-    const metaId = firstPhoneNumberId(isObject(parsed) ? parsed : safeParse(raw));
-    if (!metaId) return false;
-    const own = await this.phoneNumbers.webhookSecretFor(metaId);
-    return own !== this.config.metaAppSecret && verifyMetaSignature(raw, signature, own);
+    const payload = isObject(parsed) ? parsed : safeParse(raw);
+    const metaId = firstPhoneNumberId(payload);
+    // A `messages` change names its number; a change that names only the WABA (template status) may come from the
+    // app of any number connected on it.
+    const own = metaId ? [await this.phoneNumbers.webhookSecretFor(metaId)] : await this.wabaSecrets(payload);
+    return own.some((secret) => secret !== this.config.metaAppSecret && verifyMetaSignature(raw, signature, secret));
+  }
+
+  private async wabaSecrets(payload: unknown): Promise<string[]> {
+    const wabaId = firstWabaId(payload);
+    return wabaId ? this.phoneNumbers.webhookSecretsForWaba(wabaId) : [];
   }
 }
 
@@ -94,6 +101,12 @@ function safeParse(raw: Buffer): unknown {
   } catch {
     return { unparsable: raw.toString('utf8').slice(0, 10_000) };
   }
+}
+
+/** The first entry's id: the WABA a `whatsapp_business_account` delivery is about. */
+function firstWabaId(payload: unknown): string | undefined {
+  const id = (payload as { entry?: { id?: unknown }[] })?.entry?.[0]?.id;
+  return typeof id === 'string' && /^\d{1,32}$/.test(id) ? id : undefined;
 }
 
 /** metadata.phone_number_id of the first `messages` change: whose app signed a per-number delivery. */

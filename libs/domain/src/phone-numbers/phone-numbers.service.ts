@@ -242,6 +242,15 @@ export class PhoneNumbersService {
     return row?.appSecretEnc ? this.secrets.decrypt(row.appSecretEnc, appSecretContext(row.id)) : this.config.metaAppSecret;
   }
 
+  /**
+   * The own app secrets of the numbers connected on a WABA: whose app may sign a webhook that names only the WABA
+   * (template status updates). Empty when they all use the platform's app.
+   */
+  async webhookSecretsForWaba(wabaId: string): Promise<string[]> {
+    const rows = await this.repo.listConnectedByWabaForSystem(wabaId);
+    return [...new Set(rows.filter((r) => r.appSecretEnc).map((r) => this.secrets.decrypt(r.appSecretEnc!, appSecretContext(r.id))))];
+  }
+
   /** Organizations' connected numbers on a WABA (template status webhooks name only the WABA). */
   listConnectedByWabaForSystem(wabaId: string): Promise<PhoneNumber[]> {
     return this.repo.listConnectedByWabaForSystem(wabaId);
