@@ -235,13 +235,19 @@ describe('messaging (e2e, in-process queue)', () => {
       expect(failed.error).toMatchObject({ code: 'meta_undeliverable', meta_code: 131026, meta_details: 'Receiver is incapable' });
     });
 
-    it('190 (token expired) pauses the number; its messages wait for a new token instead of failing, then go out', async () => {
+    /** A fresh number whose first send Meta refuses with 190 (token expired): the message and the customer. */
+    async function sendRefusedWithExpiredToken() {
       const own = await connectSandboxNumber(api);
       const phone = customer();
       const wamid = await customerWrites(api, own.id, phone, 'hi');
       await conversationWith(api, phone, wamid);
       await sandbox.setFaults({ match: { phone_number_id: own.phone_number_id }, effect: { kind: 'sync_error', code: 190, http_status: 401 }, count: 1 });
       const res = await api.request('POST', '/v1/messages', { phone_number_id: own.id, to: phone, type: 'text', text: { body: 'x' } });
+      return { own, phone, res };
+    }
+
+    it('190 (token expired) pauses the number; its messages wait for a new token instead of failing, then go out', async () => {
+      const { own, phone, res } = await sendRefusedWithExpiredToken();
       const message = () => api.request('GET', `/v1/messages/${res.body.id}`).then((r) => r.body);
       const held = await eventually(async () => {
         const m = await message();
@@ -263,12 +269,7 @@ describe('messaging (e2e, in-process queue)', () => {
     });
 
     it('a message held on a paused number fails with phone_number_paused once it has waited PAUSED_NUMBER_HOLD_MS (24 h)', async () => {
-      const own = await connectSandboxNumber(api);
-      const phone = customer();
-      const wamid = await customerWrites(api, own.id, phone, 'hi');
-      await conversationWith(api, phone, wamid);
-      await sandbox.setFaults({ match: { phone_number_id: own.phone_number_id }, effect: { kind: 'sync_error', code: 190, http_status: 401 }, count: 1 });
-      const res = await api.request('POST', '/v1/messages', { phone_number_id: own.id, to: phone, type: 'text', text: { body: 'x' } });
+      const { res } = await sendRefusedWithExpiredToken();
       await eventually(async () => ((await api.request('GET', `/v1/messages/${res.body.id}`)).body.error ? true : undefined), 'the message held');
       // As if it had been queued a day ago: the next recheck gives up on it.
       await api.app.get(PrismaService).db.message.update({ where: { id: res.body.id }, data: { queuedAt: new Date(Date.now() - 86_400_000 - 1_000) } });
