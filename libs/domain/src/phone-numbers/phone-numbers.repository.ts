@@ -80,14 +80,8 @@ export class PhoneNumbersRepository {
     });
   }
 
-  async findById(organizationId: string, id: string): Promise<PhoneNumber | null> {
-    const load = () => this.prisma.db.phoneNumber.findFirst({ where: { organizationId, id } });
-    if (this.prisma.inTransaction) return load(); // must see this transaction's own writes
-    const row = await this.byId.get(`${organizationId}:${id}`, async () => {
-      const found = await load();
-      return found ? { value: found, group: organizationId } : undefined;
-    });
-    return row ?? null;
+  findById(organizationId: string, id: string): Promise<PhoneNumber | null> {
+    return this.cachedRow(this.byId, `${organizationId}:${id}`, () => this.prisma.db.phoneNumber.findFirst({ where: { organizationId, id } }));
   }
 
   /** By Meta's numeric id within the organization; the connected row wins over older disconnected ones. */
@@ -140,19 +134,26 @@ export class PhoneNumbersRepository {
    * tenant-scoped by nature; cached in the group of the organization found, whose every write invalidates it — a
    * disconnect included, and a number nobody holds is never cached, so a new connection is seen at once.
    */
-  async findByMetaIdForSystem(metaPhoneNumberId: string): Promise<PhoneNumber | null> {
-    const load = () => this.prisma.db.phoneNumber.findUnique({ where: { connectedMetaId: metaPhoneNumberId } });
-    if (this.prisma.inTransaction) return load(); // must see this transaction's own writes
-    const row = await this.byConnectedMetaId.get(metaPhoneNumberId, async () => {
-      const found = await load();
-      return found ? { value: found, group: found.organizationId } : undefined;
-    });
-    return row ?? null;
+  findByMetaIdForSystem(metaPhoneNumberId: string): Promise<PhoneNumber | null> {
+    return this.cachedRow(this.byConnectedMetaId, metaPhoneNumberId, () => this.prisma.db.phoneNumber.findUnique({ where: { connectedMetaId: metaPhoneNumberId } }));
   }
 
   /** Template status webhooks name only the WABA: every organization with a connected number on it. */
   listConnectedByWabaForSystem(wabaId: string): Promise<PhoneNumber[]> {
     return this.prisma.db.phoneNumber.findMany({ where: { wabaId, connectedMetaId: { not: null } }, orderBy: { id: 'asc' } });
+  }
+
+  /**
+   * A row through `cache`, in the group of its organization (whose every write below invalidates it); straight from
+   * the database inside a transaction, which must see its own writes. A missing row is never cached.
+   */
+  private async cachedRow(cache: ReadThroughCache<PhoneNumber>, key: string, load: () => Promise<PhoneNumber | null>): Promise<PhoneNumber | null> {
+    if (this.prisma.inTransaction) return load();
+    const row = await cache.get(key, async () => {
+      const found = await load();
+      return found ? { value: found, group: found.organizationId } : undefined;
+    });
+    return row ?? null;
   }
 
   /** Called after each write: the invalidation goes out now, or once the surrounding transaction commits. */
