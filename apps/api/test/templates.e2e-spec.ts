@@ -133,6 +133,11 @@ describe('templates (e2e)', () => {
     expect((await api.request('POST', '/v1/templates', { ...body, name: 'x1', category: 'SPAM' })).body.error.param).toBe('category');
     const noExample = { ...body, name: 'no_example', components: [{ type: 'BODY', text: 'Hi {{1}}' }] };
     expect((await api.request('POST', '/v1/templates', noExample)).body.error).toMatchObject({ code: 'validation_failed', param: 'components[0].example' });
+    // null for an optional field is its absence (found by the REST fuzz suite: it was a 500).
+    const nullText = { ...body, name: 'null_text', components: [{ type: 'BODY', text: null }] };
+    expect((await api.request('POST', '/v1/templates', nullText)).body.error).toMatchObject({ code: 'validation_failed', param: 'components[0].text' });
+    const nullFooter = { ...body, name: 'null_footer', components: [body.components[0], { type: 'FOOTER', text: null }] };
+    expect((await api.request('POST', '/v1/templates', nullFooter)).body.error).toMatchObject({ code: 'validation_failed', param: 'components[1].text' });
     const unknownField = { ...body, name: 'x2', components: [{ type: 'BODY', text: 'Hi', colour: 'red' }] };
     expect((await api.request('POST', '/v1/templates', unknownField)).body.error).toMatchObject({ code: 'unknown_parameter', param: 'components[0].colour' });
     const atMeta = await api.request('POST', '/v1/templates', { ...body, name: 'no_language', language: 'xx_YYY' });

@@ -57,7 +57,8 @@ export function validateTemplateDefinition(input: {
         break;
       }
       case 'FOOTER':
-        if (c.text !== undefined && c.text.length > 60) fail(path(i, 'text'), 'The footer text is at most 60 characters.');
+        if (!c.text) fail(path(i, 'text'), 'The FOOTER needs text.');
+        if (c.text!.length > 60) fail(path(i, 'text'), 'The footer text is at most 60 characters.');
         if (vars.length) fail(path(i, 'text'), 'The footer cannot have variables.');
         break;
       case 'BUTTONS': {

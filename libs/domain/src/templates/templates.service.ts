@@ -149,7 +149,7 @@ export class TemplatesService {
   async create(ctx: TenantContext, input: CreateTemplateDto): Promise<TemplateView> {
     const number = await this.phoneNumbers.resolve(ctx, input.phone_number_id);
     if (number.status === 'disconnected') throw new AppError('invalid_state', `Phone number ${number.id} is disconnected.`, { param: 'phone_number_id' });
-    const components = input.components.map((c) => stripUndefined({ ...c, buttons: c.buttons?.map((b) => stripUndefined({ ...b })) })) as StoredComponent[];
+    const components = input.components.map((c) => stripAbsent({ ...c, buttons: c.buttons?.map((b) => stripAbsent({ ...b })) })) as StoredComponent[];
     const parameterFormat = validateTemplateDefinition({ category: input.category, parameterFormat: input.parameter_format, components });
 
     const existing = await this.repo.findByNameLanguage(ctx.organizationId, number.wabaId, input.name, input.language);
@@ -377,6 +377,7 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/** Without its absent fields: an optional field given as null is absent too (class-validator's @IsOptional admits null), never submitted to Meta nor checked as text. */
+function stripAbsent<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v != null)) as T;
 }
